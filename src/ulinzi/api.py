@@ -1,0 +1,129 @@
+"""The JSON API under ``/api/v1/``: routers from each app, errors as problem+json."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from ulinzi.accounts.api import router as accounts_router
+from ulinzi.audit.api import router as audit_router
+from ulinzi.common.api_auth import API_AUTH
+from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
+from ulinzi.incidents.api import router as incidents_router
+from ulinzi.vocab.api import router as vocab_router
+
+log = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Ulinzi API",
+    version="1",
+    description="Incidents in shared vocabularies, intake, cases, alerts and analysis.",
+    urls_namespace="api",
+    auth=API_AUTH,
+)
+
+
+def _problem_response(status: int, body: dict[str, Any]) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(body, default=str), status=status, content_type="application/problem+json"
+    )
+
+
+def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    """``("body", "payload", "types", 1)`` → ``types[1]``."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "form", "header", "cookie"):
+        parts = parts[1:]
+        if parts and parts[0] == "payload":
+            parts = parts[1:]
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for err in exc.errors:
+        message = str(err.get("msg", "is not valid"))
+        if err.get("type") == "json_invalid" or "parse" in message.lower():
+            message = "the request body is not valid JSON"
+        errors.append({"field": _field_path(err.get("loc", ())), "message": message})
+    return _problem_response(
+        422,
+        problem(422, "Invalid input", "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors),
+    )
+
+
+@api.exception_handler(InvalidInput)
+def on_invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+    errors = [p.as_dict() for p in exc.problems]
+    return _problem_response(422, problem(422, "Invalid input", str(exc), errors=errors))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _problem_response(
+        401, problem(401, "Not signed in", "send Authorization: Bearer TOKEN or sign in")
+    )
+
+
+@api.exception_handler(NotAllowed)
+def on_not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    return _problem_response(403, problem(403, "Forbidden", str(exc)))
+
+
+@api.exception_handler(NotFound)
+def on_not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _problem_response(404, problem(404, "Not found", str(exc)))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        errors = [{"field": "body", "message": f"{exc}: send a JSON object"}]
+        return _problem_response(
+            400, problem(400, "Malformed request", f"body: {exc}", errors=errors)
+        )
+    return _problem_response(exc.status_code, problem(exc.status_code, str(exc)))
+
+
+@api.exception_handler(Exception)
+def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("unhandled error on %s", request.path)
+    return _problem_response(500, problem(500, "Internal error", "the error was logged"))
+
+
+@api.get("/health", auth=None, tags=["system"])
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness and database reachability; no authentication."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        db = {"reachable": True, "vendor": connection.vendor}
+        status = 200
+    except Exception as exc:  # noqa: BLE001 - any failure means unreachable
+        db = {"reachable": False, "vendor": connection.vendor, "error": type(exc).__name__}
+        status = 503
+    return HttpResponse(
+        json.dumps({"status": "ok" if status == 200 else "degraded", "database": db}),
+        status=status,
+        content_type="application/json",
+    )
+
+
+api.add_router("/vocabularies", vocab_router)
+api.add_router("/incidents", incidents_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/audit", audit_router)

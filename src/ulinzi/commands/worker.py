@@ -1,0 +1,23 @@
+"""``ulinzi worker``: run background tasks (alert delivery, imports, linkage, exports)."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "run the background task worker"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--queue", default="default")
+    parser.add_argument("--batch", action="store_true", help="run queued tasks, then stop")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    options = {"queue_name": args.queue}
+    if args.batch:
+        options["batch"] = True
+    call_command("db_worker", **options)
+    return 0

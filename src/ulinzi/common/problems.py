@@ -1,0 +1,48 @@
+"""RFC 9457 problem details for every API error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class FieldProblem:
+    """One thing wrong with one field of the input."""
+
+    field: str
+    message: str
+    value: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"field": self.field, "message": self.message}
+        if self.value is not None:
+            out["value"] = self.value
+        return out
+
+
+@dataclass
+class InvalidInput(Exception):
+    """Raised by services when input breaks a rule; the API turns it into a 422."""
+
+    problems: list[FieldProblem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{p.field}: {p.message}" for p in self.problems)
+
+
+class NotAllowed(Exception):
+    """The acting user has no right to do this."""
+
+
+class NotFound(Exception):
+    """Nothing the acting user may see answers to this id."""
+
+
+def problem(status: int, title: str, detail: str = "", **extra: Any) -> dict[str, Any]:
+    """Build a problem-details document."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return body

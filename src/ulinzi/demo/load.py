@@ -1,0 +1,20 @@
+"""Load the whole demo: organisations and users, the two real public datasets, and
+generated incidents for the other domains. Safe to run again: nothing is duplicated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ulinzi.demo import generated, organisations
+
+Printer = Callable[[str], None]
+
+
+def load(echo: Printer = print) -> None:
+    organisations.load_organisations()
+    echo("demo organisations and users ready")
+    from ulinzi.demo import real_data
+
+    real_data.load(echo)
+    new = generated.generate()
+    echo(f"generated incidents for other domains: {new} new")

@@ -1,0 +1,116 @@
+"""``/api/v1/incidents``: thin endpoints over selectors and services."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from ulinzi.common.api_auth import actor
+from ulinzi.common.problems import NotAllowed
+from ulinzi.incidents import policies, selectors, services
+from ulinzi.incidents.schemas import (
+    ChangeOut,
+    IncidentIn,
+    IncidentOut,
+    IncidentPage,
+    IncidentPatch,
+    RejectIn,
+    VerifyIn,
+)
+
+router = Router(tags=["incidents"])
+
+
+class ListParams(Schema):
+    domain: str | None = None
+    type: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    certainty: str | None = None
+    cause: str | None = None
+    status: str | None = None
+    organisation: str | None = None
+    perpetrator: str | None = None
+    resource: str | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+
+def _out(request: HttpRequest, incident: object) -> IncidentOut:
+    from ulinzi.incidents.models import Incident
+
+    assert isinstance(incident, Incident)
+    narrative = services.read_narrative(actor=actor(request), incident=incident)
+    return IncidentOut.build(incident, narrative)
+
+
+@router.get("", response=IncidentPage, summary="List incidents you may see")
+def list_incidents(request: HttpRequest, params: Query[ListParams]) -> dict[str, object]:
+    who = actor(request)
+    if not policies.can_list(who):
+        raise NotAllowed("your roles do not give access to incidents")
+    filters = selectors.IncidentFilters.from_query(params.dict())
+    qs = selectors.apply_filters(selectors.visible(who), filters)
+    page = selectors.page(qs, cursor=params.cursor, limit=max(1, min(params.limit, 500)))
+    return {
+        "items": [
+            IncidentOut.build(
+                i,
+                services.read_narrative(actor=who, incident=i),
+            )
+            for i in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.post("", response={200: IncidentOut, 201: IncidentOut}, summary="Record an incident")
+def create_incident(request: HttpRequest, payload: IncidentIn) -> tuple[int, IncidentOut]:
+    data = payload.dict(exclude={"organisation", "status"}, exclude_unset=True)
+    for required in ("domain", "occurred_on", "country"):
+        data[required] = getattr(payload, required)
+    status = payload.status if payload.status in ("draft", "submitted") else "submitted"
+    incident, created = services.create(
+        actor=actor(request), data=data, organisation=payload.organisation, status=status
+    )
+    return (201 if created else 200), _out(request, incident)
+
+
+@router.get("/{incident_id}", response=IncidentOut, summary="One incident")
+def get_incident(request: HttpRequest, incident_id: UUID) -> IncidentOut:
+    return _out(request, selectors.get(actor(request), incident_id))
+
+
+@router.patch("/{incident_id}", response=IncidentOut, summary="Change an incident")
+def patch_incident(request: HttpRequest, incident_id: UUID, payload: IncidentPatch) -> IncidentOut:
+    who = actor(request)
+    incident = selectors.get(who, incident_id)
+    data = payload.dict(exclude_unset=True)
+    return _out(request, services.update(actor=who, incident=incident, data=data))
+
+
+@router.get("/{incident_id}/history", response=list[ChangeOut], summary="Change history")
+def incident_history(request: HttpRequest, incident_id: UUID) -> list[object]:
+    incident = selectors.get(actor(request), incident_id)
+    return list(incident.changes.all())
+
+
+@router.post("/{incident_id}/verify", response=IncidentOut, summary="Verify an incident")
+def verify_incident(request: HttpRequest, incident_id: UUID, payload: VerifyIn) -> IncidentOut:
+    who = actor(request)
+    incident = selectors.get(who, incident_id)
+    return _out(
+        request,
+        services.verify(actor=who, incident=incident, certainty=payload.certainty, note=payload.note),
+    )
+
+
+@router.post("/{incident_id}/reject", response=IncidentOut, summary="Reject with a reason")
+def reject_incident(request: HttpRequest, incident_id: UUID, payload: RejectIn) -> IncidentOut:
+    who = actor(request)
+    incident = selectors.get(who, incident_id)
+    return _out(request, services.reject(actor=who, incident=incident, reason=payload.reason))

@@ -1,0 +1,169 @@
+"""The incident record: what happened, where, when, to whom, by whom; and its history.
+
+Person-identifying data never sits here; it lives in case files.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ulinzi.accounts.models import Organisation
+from ulinzi.common.fields import EncryptedTextField
+
+COUNT_KINDS = ("killed", "injured", "abducted", "arrested", "detained")
+COUNT_GROUPS = ("", "_health_workers", "_patients", "_children")
+COUNT_FIELDS: tuple[str, ...] = tuple(k + g for k in COUNT_KINDS for g in COUNT_GROUPS)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class Incident(models.Model):
+    """One report of one incident, as given by one organisation."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="incidents"
+    )
+    source_id = models.CharField(max_length=120, null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_incidents",
+    )
+    domain = models.CharField(max_length=24, db_index=True)
+    types = models.JSONField(default=list, blank=True)
+    occurred_on = models.DateField(db_index=True)
+    occurred_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    occurred_time = models.CharField(max_length=20, blank=True, default="")
+    country = models.CharField(max_length=3, db_index=True)
+    admin1_pcode = models.CharField(max_length=40, blank=True, default="")
+    admin1_name = models.CharField(max_length=120, blank=True, default="")
+    admin2_pcode = models.CharField(max_length=40, blank=True, default="")
+    admin2_name = models.CharField(max_length=120, blank=True, default="")
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    geo_precision = models.CharField(max_length=20, blank=True, default="")
+    cause = models.CharField(max_length=24, default="unknown")
+    certainty = models.CharField(max_length=12, blank=True, default="")
+    perpetrator = models.CharField(max_length=32, blank=True, default="")
+    resources = models.JSONField(default=list, blank=True)
+    facility_type = models.CharField(max_length=24, blank=True, default="")
+    narrative = EncryptedTextField(blank=True, default="")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    status_reason = models.TextField(blank=True, default="")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="verified_incidents",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    raw_source = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    killed = models.PositiveIntegerField(null=True, blank=True)
+    killed_health_workers = models.PositiveIntegerField(null=True, blank=True)
+    killed_patients = models.PositiveIntegerField(null=True, blank=True)
+    killed_children = models.PositiveIntegerField(null=True, blank=True)
+    injured = models.PositiveIntegerField(null=True, blank=True)
+    injured_health_workers = models.PositiveIntegerField(null=True, blank=True)
+    injured_patients = models.PositiveIntegerField(null=True, blank=True)
+    injured_children = models.PositiveIntegerField(null=True, blank=True)
+    abducted = models.PositiveIntegerField(null=True, blank=True)
+    abducted_health_workers = models.PositiveIntegerField(null=True, blank=True)
+    abducted_patients = models.PositiveIntegerField(null=True, blank=True)
+    abducted_children = models.PositiveIntegerField(null=True, blank=True)
+    arrested = models.PositiveIntegerField(null=True, blank=True)
+    arrested_health_workers = models.PositiveIntegerField(null=True, blank=True)
+    arrested_patients = models.PositiveIntegerField(null=True, blank=True)
+    arrested_children = models.PositiveIntegerField(null=True, blank=True)
+    detained = models.PositiveIntegerField(null=True, blank=True)
+    detained_health_workers = models.PositiveIntegerField(null=True, blank=True)
+    detained_patients = models.PositiveIntegerField(null=True, blank=True)
+    detained_children = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "source_id"], name="unique_source_per_org"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["country", "occurred_on"]),
+            models.Index(fields=["created_at", "id"]),
+            models.Index(fields=["organisation", "domain", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} {self.country} {self.occurred_on}"
+
+
+class IncidentTerm(models.Model):
+    """One type or resource code of an incident, for filtering and aggregation.
+
+    ``Incident.types`` and ``Incident.resources`` are what the API returns; these rows
+    mirror them (written by the service layer only) so both databases can filter and
+    group by code with plain joins.
+    """
+
+    class Kind(models.TextChoices):
+        TYPE = "type"
+        RESOURCE = "resource"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="terms")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    code = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "kind", "code"], name="unique_term")
+        ]
+        indexes = [models.Index(fields=["kind", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.code}"
+
+
+class IncidentChange(models.Model):
+    """One change to an incident: who, when, what (old → new per field)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    username = models.CharField(max_length=150, blank=True, default="")
+    action = models.CharField(max_length=20)
+    changes = models.JSONField(default=dict)
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.username} at {self.at}"

@@ -1,0 +1,151 @@
+"""Reads of incidents, always scoped by what the acting user may see."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from ulinzi.accounts.access import Actor
+from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed, NotFound
+from ulinzi.incidents import policies
+from ulinzi.incidents.models import Incident, IncidentTerm
+
+
+def visible(actor: Actor) -> QuerySet[Incident]:
+    """Every incident the actor may see (nothing for someone without a right)."""
+    if not policies.can_list(actor):
+        return Incident.objects.none()
+    q = Q(organisation_id__in=actor.orgs_with(*policies.VIEW_ROLES))
+    if actor.user_id is not None:
+        q |= Q(reported_by_id=actor.user_id, organisation_id__in=list(actor.roles_by_org))
+    for provider_id in actor.shared_domains:
+        domains = policies.shared_domains_from(actor, provider_id)
+        if domains:
+            q |= Q(organisation_id=provider_id, domain__in=sorted(domains))
+    return Incident.objects.filter(q)
+
+
+@dataclass
+class IncidentFilters:
+    """The filters shared by the API, the web list and the dashboard."""
+
+    domain: str | None = None
+    type: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    certainty: str | None = None
+    cause: str | None = None
+    status: str | None = None
+    organisation: str | None = None
+    perpetrator: str | None = None
+    resource: str | None = None
+
+    @classmethod
+    def from_query(cls, params: Any) -> IncidentFilters:
+        """Build filters from a query dict, naming any bad date."""
+        values: dict[str, Any] = {}
+        problems: list[FieldProblem] = []
+        for name in cls.__dataclass_fields__:
+            raw = params.get(name)
+            if raw in (None, ""):
+                continue
+            if name in ("date_from", "date_to"):
+                try:
+                    values[name] = date.fromisoformat(str(raw))
+                except ValueError:
+                    problems.append(FieldProblem(name, "must be a date as YYYY-MM-DD", raw))
+            else:
+                values[name] = str(raw)
+        if problems:
+            raise InvalidInput(problems)
+        return cls(**values)
+
+    def as_query(self) -> dict[str, str]:
+        return {
+            k: (v.isoformat() if isinstance(v, date) else str(v))
+            for k, v in self.__dict__.items()
+            if v not in (None, "")
+        }
+
+
+def apply_filters(qs: QuerySet[Incident], f: IncidentFilters) -> QuerySet[Incident]:
+    if f.domain:
+        qs = qs.filter(domain=f.domain)
+    if f.type:
+        qs = qs.filter(
+            id__in=IncidentTerm.objects.filter(kind="type", code=f.type).values("incident_id")
+        )
+    if f.resource:
+        qs = qs.filter(
+            id__in=IncidentTerm.objects.filter(kind="resource", code=f.resource).values(
+                "incident_id"
+            )
+        )
+    if f.country:
+        qs = qs.filter(country=f.country.upper())
+    if f.admin1:
+        qs = qs.filter(Q(admin1_pcode=f.admin1) | Q(admin1_name__iexact=f.admin1))
+    if f.date_from:
+        qs = qs.filter(occurred_on__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(occurred_on__lte=f.date_to)
+    if f.certainty:
+        qs = qs.filter(certainty=f.certainty)
+    if f.cause:
+        qs = qs.filter(cause=f.cause)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.organisation:
+        qs = qs.filter(organisation__code=f.organisation)
+    if f.perpetrator:
+        qs = qs.filter(perpetrator=f.perpetrator)
+    return qs
+
+
+def get(actor: Actor, incident_id: uuid.UUID | str) -> Incident:
+    """One incident the actor may see, or :class:`NotFound` (never reveals existence)."""
+    try:
+        incident = Incident.objects.select_related("organisation", "reported_by").get(
+            pk=incident_id
+        )
+    except (Incident.DoesNotExist, ValueError) as exc:
+        raise NotFound(f"no incident {incident_id}") from exc
+    if not policies.can_view(actor, incident):
+        if not actor.is_authenticated:
+            raise NotAllowed("sign in first")
+        raise NotFound(f"no incident {incident_id}")
+    return incident
+
+
+@dataclass
+class Page:
+    items: list[Incident]
+    next_cursor: str | None
+
+
+def page(qs: QuerySet[Incident], *, cursor: str | None, limit: int) -> Page:
+    """Keyset pagination on (created_at, id), newest first; stable under inserts."""
+    qs = qs.order_by("-created_at", "-id")
+    if cursor:
+        try:
+            stamp, _, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+            created = datetime.fromisoformat(stamp)
+            qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=last_id))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidInput([FieldProblem("cursor", "is not a cursor from this API")]) from exc
+    items = list(qs.select_related("organisation")[: limit + 1])
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        last = items[-1]
+        next_cursor = base64.urlsafe_b64encode(
+            f"{last.created_at.isoformat()}|{last.id}".encode()
+        ).decode()
+    return Page(items=items, next_cursor=next_cursor)

@@ -1,0 +1,194 @@
+"""Writes to incidents: create (idempotent), change, verify, reject. Every write is
+validated by :mod:`ulinzi.incidents.validation` and leaves a line in the history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ulinzi.accounts.access import Actor
+from ulinzi.accounts.models import Organisation
+from ulinzi.audit import services as audit
+from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
+from ulinzi.incidents import policies, validation
+from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm, Status
+
+SENSITIVE = ("narrative",)
+
+
+def _pick_organisation(actor: Actor, code: str | None) -> Organisation:
+    allowed = policies.creatable_orgs(actor)
+    if not allowed:
+        raise NotAllowed("your roles do not allow recording incidents")
+    if code:
+        org = Organisation.objects.filter(code=code).first()
+        if org is None or org.pk not in allowed:
+            raise InvalidInput(
+                [FieldProblem("organisation", "you cannot record incidents for it", code)]
+            )
+        return org
+    if len(allowed) > 1:
+        raise InvalidInput(
+            [FieldProblem("organisation", "is required: you belong to several organisations")]
+        )
+    return Organisation.objects.get(pk=next(iter(allowed)))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _snapshot(incident: Incident) -> dict[str, Any]:
+    return {name: getattr(incident, name) for name in validation.EDITABLE_FIELDS}
+
+
+def sync_terms(incident: Incident) -> None:
+    """Mirror ``types`` and ``resources`` into :class:`IncidentTerm` rows."""
+    IncidentTerm.objects.filter(incident=incident).delete()
+    IncidentTerm.objects.bulk_create(
+        [IncidentTerm(incident=incident, kind="type", code=c) for c in incident.types]
+        + [IncidentTerm(incident=incident, kind="resource", code=c) for c in incident.resources]
+    )
+
+
+def _history(actor: Actor, incident: Incident, action: str, changes: dict[str, Any], reason: str = "") -> None:
+    IncidentChange.objects.create(
+        incident=incident,
+        user=actor.user,
+        username=actor.user.username if actor.user else "",
+        action=action,
+        changes=changes,
+        reason=reason,
+    )
+
+
+def create(
+    *,
+    actor: Actor,
+    data: dict[str, Any],
+    organisation: str | None = None,
+    status: str = Status.SUBMITTED,
+    raw_source: dict[str, Any] | None = None,
+) -> tuple[Incident, bool]:
+    """Record an incident. With a ``source_id`` already known for the organisation,
+    return the existing record and ``False`` instead of making a second one."""
+    if not policies.can_create(actor):
+        raise NotAllowed("your roles do not allow recording incidents")
+    org = _pick_organisation(actor, organisation)
+    cleaned = validation.clean(data)
+    source_id = cleaned.get("source_id")
+    if source_id:
+        existing = Incident.objects.filter(organisation=org, source_id=source_id).first()
+        if existing is not None:
+            return existing, False
+    incident = Incident(organisation=org, reported_by=actor.user, status=status, **cleaned)
+    incident.raw_source = raw_source
+    try:
+        with transaction.atomic():
+            incident.save()
+            sync_terms(incident)
+            changes = {
+                k: [None, "(set)" if k in SENSITIVE else _jsonable(v)]
+                for k, v in cleaned.items()
+                if v not in (None, "", [])
+            }
+            _history(actor, incident, "created", changes)
+    except IntegrityError:
+        # A concurrent submission with the same source id won the race.
+        existing = Incident.objects.filter(organisation=org, source_id=source_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return incident, True
+
+
+@transaction.atomic
+def update(*, actor: Actor, incident: Incident, data: dict[str, Any]) -> Incident:
+    """Change fields of an incident; the history keeps old and new values."""
+    if not policies.can_edit(actor, incident):
+        raise NotAllowed("you cannot change this incident")
+    if "narrative" in data and not policies.can_read_narrative(actor, incident):
+        raise NotAllowed("you cannot change the narrative of this incident")
+    before = _snapshot(incident)
+    cleaned = validation.clean(data, current=before)
+    changes: dict[str, Any] = {}
+    for name, value in cleaned.items():
+        if before.get(name) != value:
+            setattr(incident, name, value)
+            changes[name] = (
+                ["(hidden)", "(changed)"]
+                if name in SENSITIVE
+                else [_jsonable(before.get(name)), _jsonable(value)]
+            )
+    if changes:
+        if "source_id" in changes and Incident.objects.filter(
+            organisation_id=incident.organisation_id, source_id=incident.source_id
+        ).exclude(pk=incident.pk).exists():
+            raise InvalidInput(
+                [FieldProblem("source_id", "another incident of your organisation has it")]
+            )
+        incident.save()
+        if "types" in changes or "resources" in changes:
+            sync_terms(incident)
+        _history(actor, incident, "updated", changes)
+    return incident
+
+
+@transaction.atomic
+def verify(
+    *, actor: Actor, incident: Incident, certainty: str | None = None, note: str = ""
+) -> Incident:
+    """Mark an incident verified (optionally grading its certainty)."""
+    if not policies.can_verify(actor, incident):
+        raise NotAllowed("only a coordinator or investigator of the reporting organisation can verify")
+    if incident.status == Status.DUPLICATE:
+        raise InvalidInput([FieldProblem("status", "a duplicate cannot be verified; verify its canonical record")])
+    changes: dict[str, Any] = {"status": [incident.status, Status.VERIFIED]}
+    if certainty is not None:
+        validation.clean({"certainty": certainty}, current=_snapshot(incident))
+        changes["certainty"] = [incident.certainty, certainty]
+        incident.certainty = certainty
+    incident.status = Status.VERIFIED
+    incident.status_reason = note
+    incident.verified_by = actor.user
+    incident.verified_at = timezone.now()
+    incident.save()
+    _history(actor, incident, "verified", changes, note)
+    return incident
+
+
+@transaction.atomic
+def reject(*, actor: Actor, incident: Incident, reason: str) -> Incident:
+    """Reject an incident; a reason is required and kept."""
+    if not policies.can_verify(actor, incident):
+        raise NotAllowed("only a coordinator or investigator of the reporting organisation can reject")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput([FieldProblem("reason", "is required to reject an incident")])
+    changes = {"status": [incident.status, Status.REJECTED]}
+    incident.status = Status.REJECTED
+    incident.status_reason = reason
+    incident.save()
+    _history(actor, incident, "rejected", changes, reason)
+    return incident
+
+
+def read_narrative(*, actor: Actor, incident: Incident) -> str | None:
+    """The narrative if the actor may read it (the read is audited), else ``None``."""
+    if not policies.can_read_narrative(actor, incident):
+        return None
+    if incident.narrative:
+        audit.record(
+            actor=actor,
+            action="read",
+            object_type="incident",
+            object_id=incident.pk,
+            owner_organisation=incident.organisation.code,
+            fields=["narrative"],
+        )
+    return incident.narrative

@@ -1,0 +1,151 @@
+"""Incident pages: list with filters, detail with history, create and edit."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ulinzi.accounts.access import actor_for
+from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+from ulinzi.incidents import policies, selectors, services
+from ulinzi.incidents.forms import IncidentForm
+from ulinzi.incidents.models import Incident
+from ulinzi.vocab import registry
+
+
+def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+def _get(request: HttpRequest, incident_id: UUID) -> Incident:
+    try:
+        return selectors.get(actor_for(request.user), incident_id)
+    except (NotFound, NotAllowed) as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.can_list(who):
+        return _forbidden(request, _("Your roles give no access to incidents."))
+    try:
+        filters = selectors.IncidentFilters.from_query(request.GET)
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+        filters = selectors.IncidentFilters()
+    qs = selectors.apply_filters(selectors.visible(who), filters).select_related("organisation")
+    page = Paginator(qs.order_by("-occurred_on", "-created_at"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": filters.as_query(),
+            "vocab": registry,
+            "domains": registry.get("domain").choices(),
+            "certainties": registry.get("certainty").choices(),
+            "causes": registry.get("cause").choices(),
+            "statuses": registry.get("incident_status").choices(),
+            "can_create": policies.can_create(who),
+        },
+    )
+
+
+@login_required
+def incident_detail(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    incident = _get(request, incident_id)
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "narrative": services.read_narrative(actor=who, incident=incident),
+            "history": incident.changes.all(),
+            "can_edit": policies.can_edit(who, incident),
+            "can_verify": policies.can_verify(who, incident),
+            "vocab": registry,
+        },
+    )
+
+
+@login_required
+def incident_create(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.can_create(who):
+        return _forbidden(request, _("Your roles do not allow recording incidents."))
+    form = IncidentForm(request.POST or None, initial={"cause": "unknown", "occurred_precision": "day"})
+    if request.method == "POST" and form.is_valid() and form.check_rules():
+        try:
+            incident, _created = services.create(actor=who, data=form.incident_data())
+        except InvalidInput as exc:
+            for p in exc.problems:
+                form.add_error(None, f"{p.field}: {p.message}")
+        else:
+            messages.success(request, _("Incident recorded."))
+            return redirect("incidents:detail", incident_id=incident.pk)
+    return render(request, "incidents/form.html", {"form": form, "editing": None})
+
+
+@login_required
+def incident_edit(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    incident = _get(request, incident_id)
+    if not policies.can_edit(who, incident):
+        return _forbidden(request, _("You cannot change this incident."))
+    narrative_allowed = policies.can_read_narrative(who, incident)
+    initial = {name: getattr(incident, name) for name in IncidentForm.base_fields}
+    if narrative_allowed:
+        initial["narrative"] = services.read_narrative(actor=who, incident=incident)
+    form = IncidentForm(request.POST or None, initial=initial, narrative_allowed=narrative_allowed)
+    if request.method == "POST" and form.is_valid() and form.check_rules():
+        services.update(actor=who, incident=incident, data=form.incident_data())
+        messages.success(request, _("Changes saved."))
+        return redirect("incidents:detail", incident_id=incident.pk)
+    return render(request, "incidents/form.html", {"form": form, "editing": incident})
+
+
+@login_required
+@require_POST
+def incident_verify(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    incident = _get(request, incident_id)
+    try:
+        services.verify(
+            actor=who,
+            incident=incident,
+            certainty=request.POST.get("certainty") or None,
+            note=request.POST.get("note", ""),
+        )
+    except NotAllowed as exc:
+        return _forbidden(request, str(exc))
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Incident verified."))
+    return redirect("incidents:detail", incident_id=incident.pk)
+
+
+@login_required
+@require_POST
+def incident_reject(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    incident = _get(request, incident_id)
+    try:
+        services.reject(actor=who, incident=incident, reason=request.POST.get("reason", ""))
+    except NotAllowed as exc:
+        return _forbidden(request, str(exc))
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Incident rejected."))
+    return redirect("incidents:detail", incident_id=incident.pk)

@@ -1,0 +1,12 @@
+"""URL map: the JSON API, the web pages of each app, language switching."""
+
+from django.urls import include, path
+
+from ulinzi.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("ulinzi.web.urls")),
+    path("incidents/", include("ulinzi.incidents.urls")),
+]

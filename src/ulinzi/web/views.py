@@ -1,0 +1,62 @@
+"""Pages that belong to no single app: sign-in, home, tokens, audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ulinzi.accounts import services as accounts
+from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.models import User
+from ulinzi.audit import selectors as audit
+from ulinzi.common.problems import NotAllowed
+
+
+class SignInView(LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:login")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("incidents:list")
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """List, create and revoke the user's API tokens."""
+    user = request.user
+    assert isinstance(user, User)
+    new_token = None
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            accounts.revoke_token(user=user, token_id=request.POST["revoke"])
+            messages.info(request, _("Token revoked."))
+        else:
+            new_token = accounts.create_token(user=user, name=request.POST.get("name") or "web")
+    return render(
+        request,
+        "web/tokens.html",
+        {"tokens": user.api_tokens.order_by("-created_at"), "new_token": new_token},
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    try:
+        events = audit.events_for(actor_for(request.user))[:500]
+    except NotAllowed:
+        return render(request, "web/forbidden.html", status=403)
+    return render(request, "web/audit.html", {"events": events})
