@@ -61,7 +61,12 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         errors.append({"field": _field_path(err.get("loc", ())), "message": message})
     return _problem_response(
         422,
-        problem(422, "Invalid input", "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors),
+        problem(
+            422,
+            "Invalid input",
+            "; ".join(f"{e['field']}: {e['message']}" for e in errors),
+            errors=errors,
+        ),
     )
 
 
@@ -113,7 +118,7 @@ def health(request: HttpRequest) -> HttpResponse:
             cursor.fetchone()
         db = {"reachable": True, "vendor": connection.vendor}
         status = 200
-    except Exception as exc:  # noqa: BLE001 - any failure means unreachable
+    except Exception as exc:
         db = {"reachable": False, "vendor": connection.vendor, "error": type(exc).__name__}
         status = 503
     return HttpResponse(

@@ -122,9 +122,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "ULINZI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("ULINZI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 

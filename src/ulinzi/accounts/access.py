@@ -52,9 +52,7 @@ def actor_for(user: User | AnonymousUser | None, *, today: date | None = None) -
         return ANONYMOUS
     assert isinstance(user, User)
     roles: dict[int, set[str]] = {}
-    for org_id, role in Membership.objects.filter(user=user).values_list(
-        "organisation_id", "role"
-    ):
+    for org_id, role in Membership.objects.filter(user=user).values_list("organisation_id", "role"):
         roles.setdefault(org_id, set()).add(role)
     today = today or date.today()
     shared: dict[int, set[str]] = {}

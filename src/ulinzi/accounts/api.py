@@ -49,11 +49,14 @@ class TokenOut(Schema):
 def me(request: HttpRequest) -> dict[str, object]:
     who = actor(request)
     assert who.user is not None
-    codes = dict(Organisation.objects.filter(pk__in=list(who.roles_by_org)).values_list("pk", "code"))
+    codes = dict(
+        Organisation.objects.filter(pk__in=list(who.roles_by_org)).values_list("pk", "code")
+    )
     return {
         "username": who.user.username,
         "memberships": [
-            {"organisation": codes[org], "roles": sorted(roles)} for org, roles in who.roles_by_org.items()
+            {"organisation": codes[org], "roles": sorted(roles)}
+            for org, roles in who.roles_by_org.items()
         ],
     }
 

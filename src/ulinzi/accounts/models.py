@@ -83,11 +83,11 @@ class SharingAgreement(models.Model):
     note = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    def in_force(self, on: date) -> bool:
-        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
-
     def __str__(self) -> str:
         return f"{self.provider} → {self.recipient} {self.domains}"
+
+    def in_force(self, on: date) -> bool:
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
 
 
 def hash_token(raw: str) -> str:

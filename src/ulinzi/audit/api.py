@@ -25,7 +25,9 @@ class AuditEventOut(Schema):
 
 
 @router.get("", response=list[AuditEventOut], summary="Audit events (admins)")
-def list_events(request: HttpRequest, object_id: str | None = None, limit: int = 100) -> list[object]:
+def list_events(
+    request: HttpRequest, object_id: str | None = None, limit: int = 100
+) -> list[object]:
     qs = selectors.events_for(actor(request))
     if object_id:
         qs = qs.filter(object_id=object_id)

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     load.load(lambda line: print(line, flush=True))
     password = organisations.demo_password()
-    print("\nDemo users (password for all: %s):" % password)
+    print(f"\nDemo users (password for all: {password}):")
     for username, org, role in organisations.user_table():
         print(f"  {username:<20} {org:<8} {role}")
     url = f"http://{args.host}:{args.port}/"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import Model
 
 from ulinzi.common import crypto
 from ulinzi.common.fields import EncryptedTextField
@@ -11,12 +12,12 @@ from ulinzi.common.fields import EncryptedTextField
 BATCH = 500
 
 
-def encrypted_columns() -> list[tuple[type, str]]:
+def encrypted_columns() -> list[tuple[type[Model], str]]:
     out = []
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if isinstance(field, EncryptedTextField):
-                out.append((model, field.column))
+                out.append((model, field.column or field.name))
     return out
 
 
@@ -42,7 +43,8 @@ def _reencrypt_all() -> dict[str, int]:
     for model, column in encrypted_columns():
         table = connection.ops.quote_name(model._meta.db_table)
         col = connection.ops.quote_name(column)
-        pk = connection.ops.quote_name(model._meta.pk.column)
+        assert model._meta.pk is not None
+        pk = connection.ops.quote_name(model._meta.pk.column or model._meta.pk.name)
         done = 0
         last = None
         while True:

@@ -60,7 +60,9 @@ def generate(count: int = 800, seed: int = 2026) -> int:
             "perpetrator": rng.choice(PERPETRATORS[domain]),
             "killed": killed,
             "injured": rng.choice([0, 0, 1, 1, 2, 3]),
-            "killed_children": min(killed, rng.choice([0, 1])) if domain == "grave_violation" else None,
+            "killed_children": min(killed, rng.choice([0, 1]))
+            if domain == "grave_violation"
+            else None,
             "narrative": NARRATIVE,
         }
         _, new = services.create(actor=actors[n % 2], data=data)

@@ -105,7 +105,9 @@ def verify_incident(request: HttpRequest, incident_id: UUID, payload: VerifyIn) 
     incident = selectors.get(who, incident_id)
     return _out(
         request,
-        services.verify(actor=who, incident=incident, certainty=payload.certainty, note=payload.note),
+        services.verify(
+            actor=who, incident=incident, certainty=payload.certainty, note=payload.note
+        ),
     )
 
 

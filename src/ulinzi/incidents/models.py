@@ -40,7 +40,8 @@ class Incident(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="incidents"
     )
-    source_id = models.CharField(max_length=120, null=True, blank=True)
+    # NULL (not "") when absent, so the unique constraint allows many records without one.
+    source_id = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

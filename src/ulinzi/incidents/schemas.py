@@ -122,7 +122,9 @@ class IncidentOut(_Counts):
 
     @classmethod
     def build(cls, incident: Incident, narrative: str | None) -> IncidentOut:
-        values = {name: getattr(incident, name) for name in cls.model_fields if hasattr(incident, name)}
+        values = {
+            name: getattr(incident, name) for name in cls.model_fields if hasattr(incident, name)
+        }
         values["organisation"] = incident.organisation.code
         values["narrative"] = narrative
         return cls(**values)

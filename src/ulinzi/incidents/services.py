@@ -56,7 +56,9 @@ def sync_terms(incident: Incident) -> None:
     )
 
 
-def _history(actor: Actor, incident: Incident, action: str, changes: dict[str, Any], reason: str = "") -> None:
+def _history(
+    actor: Actor, incident: Incident, action: str, changes: dict[str, Any], reason: str = ""
+) -> None:
     IncidentChange.objects.create(
         incident=incident,
         user=actor.user,
@@ -126,9 +128,14 @@ def update(*, actor: Actor, incident: Incident, data: dict[str, Any]) -> Inciden
                 else [_jsonable(before.get(name)), _jsonable(value)]
             )
     if changes:
-        if "source_id" in changes and Incident.objects.filter(
-            organisation_id=incident.organisation_id, source_id=incident.source_id
-        ).exclude(pk=incident.pk).exists():
+        if (
+            "source_id" in changes
+            and Incident.objects.filter(
+                organisation_id=incident.organisation_id, source_id=incident.source_id
+            )
+            .exclude(pk=incident.pk)
+            .exists()
+        ):
             raise InvalidInput(
                 [FieldProblem("source_id", "another incident of your organisation has it")]
             )
@@ -145,9 +152,13 @@ def verify(
 ) -> Incident:
     """Mark an incident verified (optionally grading its certainty)."""
     if not policies.can_verify(actor, incident):
-        raise NotAllowed("only a coordinator or investigator of the reporting organisation can verify")
+        raise NotAllowed(
+            "only a coordinator or investigator of the reporting organisation can verify"
+        )
     if incident.status == Status.DUPLICATE:
-        raise InvalidInput([FieldProblem("status", "a duplicate cannot be verified; verify its canonical record")])
+        raise InvalidInput(
+            [FieldProblem("status", "a duplicate cannot be verified; verify its canonical record")]
+        )
     changes: dict[str, Any] = {"status": [incident.status, Status.VERIFIED]}
     if certainty is not None:
         validation.clean({"certainty": certainty}, current=_snapshot(incident))
@@ -166,7 +177,9 @@ def verify(
 def reject(*, actor: Actor, incident: Incident, reason: str) -> Incident:
     """Reject an incident; a reason is required and kept."""
     if not policies.can_verify(actor, incident):
-        raise NotAllowed("only a coordinator or investigator of the reporting organisation can reject")
+        raise NotAllowed(
+            "only a coordinator or investigator of the reporting organisation can reject"
+        )
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput([FieldProblem("reason", "is required to reject an incident")])

@@ -82,12 +82,12 @@ def clean(
         problems.append(FieldProblem(name, message, value))
 
     if "domain" in data:
-        domain = _text(data["domain"])
-        if domain not in registry.DOMAIN_TYPES:
-            fail("domain", f"must be one of {', '.join(registry.DOMAIN_TYPES)}", domain)
+        given = _text(data["domain"])
+        if given not in registry.DOMAIN_TYPES:
+            fail("domain", f"must be one of {', '.join(registry.DOMAIN_TYPES)}", given)
         else:
-            out["domain"] = domain
-    domain = out.get("domain") or (current or {}).get("domain")
+            out["domain"] = given
+    domain: str | None = out.get("domain") or (current or {}).get("domain")
 
     if "types" in data or ("domain" in data and current is not None):
         raw_types = data.get("types", merged.get("types")) or []
@@ -98,7 +98,9 @@ def clean(
             codes: list[str] = []
             for i, code in enumerate(raw_types):
                 if str(code) not in vocab:
-                    fail(f"types[{i}]", f"is not a type of {domain} (vocabulary {vocab.name})", code)
+                    fail(
+                        f"types[{i}]", f"is not a type of {domain} (vocabulary {vocab.name})", code
+                    )
                 elif str(code) not in codes:
                     codes.append(str(code))
             out["types"] = codes

@@ -1,0 +1,94 @@
+"""Shared test fixtures: demo organisations and users, API clients, database checks."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+os.environ.setdefault("ULINZI_DATA_DIR", os.path.join(os.getcwd(), "var", "test"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 with test-sized costs (production keeps Django's defaults)."""
+    settings.PASSWORD_HASHERS = ["ulinzi.common.testing.FastArgon2Hasher"]
+
+
+@pytest.fixture
+def demo_orgs(db: Any) -> dict[str, Any]:
+    """The demo organisations with one user per role in ``cluster`` and ``amani``."""
+    from ulinzi.demo.organisations import load_organisations
+
+    return load_organisations()
+
+
+@pytest.fixture
+def user(demo_orgs: dict[str, Any]) -> Callable[[str], Any]:
+    from ulinzi.accounts.models import User
+
+    return lambda username: User.objects.get(username=username)
+
+
+class ApiClient:
+    """A test client that speaks JSON with a bearer token (or none)."""
+
+    def __init__(self, token: str | None) -> None:
+        self.client = Client()
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+    def _send(self, method: str, path: str, body: Any = None) -> Any:
+        fn = getattr(self.client, method)
+        kwargs: dict[str, Any] = dict(self.headers)
+        if body is not None:
+            kwargs["data"] = json.dumps(body, default=str)
+            kwargs["content_type"] = "application/json"
+        return fn(path, **kwargs)
+
+    def get(self, path: str) -> Any:
+        return self._send("get", path)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self._send("post", path, body if body is not None else {})
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self._send("patch", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self._send("delete", path)
+
+
+@pytest.fixture
+def api(demo_orgs: dict[str, Any]) -> Callable[[str | None], ApiClient]:
+    """``api("monitor")`` → a JSON client acting as that demo user; ``api(None)`` anonymous."""
+    from ulinzi.accounts.models import User
+    from ulinzi.accounts.services import create_token
+
+    def make(username: str | None) -> ApiClient:
+        if username is None:
+            return ApiClient(None)
+        return ApiClient(create_token(user=User.objects.get(username=username)))
+
+    return make
+
+
+@pytest.fixture
+def make_incident(demo_orgs: dict[str, Any]) -> Callable[..., Any]:
+    """Create an incident through the service layer as a demo user."""
+    from ulinzi.accounts.access import actor_for
+    from ulinzi.accounts.models import User
+    from ulinzi.incidents import services
+
+    def make(username: str = "monitor", **fields: Any) -> Any:
+        data = {"domain": "protection", "occurred_on": "2025-01-15", "country": "UKR"}
+        data.update(fields)
+        incident, _ = services.create(
+            actor=actor_for(User.objects.get(username=username)), data=data
+        )
+        return incident
+
+    return make

@@ -1,0 +1,217 @@
+"""The incidents API: creation, idempotency, history, verification, filters, errors."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from ulinzi.audit.models import AuditEvent
+from ulinzi.incidents.models import Incident, IncidentChange
+
+pytestmark = pytest.mark.django_db
+
+BASE = {"domain": "health_care_attack", "occurred_on": "2024-05-02", "country": "UKR"}
+
+
+def test_create_read_back_and_history(api: Any) -> None:
+    client = api("monitor")
+    body = {
+        **BASE,
+        "source_id": "mon-1",
+        "types": ["heavy_weapons", "setting_fire"],
+        "resources": ["facility"],
+        "facility_type": "secondary",
+        "killed": 2,
+        "injured": 5,
+        "certainty": "probable",
+        "cause": "armed_conflict",
+        "admin1_pcode": "UA63",
+        "admin1_name": "Kharkivska",
+        "lat": 49.99,
+        "lon": 36.23,
+        "narrative": "Shelling hit the surgical ward.",
+    }
+    created = client.post("/api/v1/incidents", body)
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["organisation"] == "cluster"
+    assert data["types"] == ["heavy_weapons", "setting_fire"]
+    assert data["narrative"] == "Shelling hit the surgical ward."
+    got = client.get(f"/api/v1/incidents/{data['id']}").json()
+    assert got["killed"] == 2 and got["admin1_name"] == "Kharkivska"
+    history = client.get(f"/api/v1/incidents/{data['id']}/history").json()
+    assert history[0]["action"] == "created"
+    assert history[0]["changes"]["narrative"] == [None, "(set)"]
+
+
+def test_creation_is_idempotent_on_source_id(api: Any) -> None:
+    client = api("monitor")
+    first = client.post("/api/v1/incidents", {**BASE, "source_id": "dup-1"})
+    second = client.post("/api/v1/incidents", {**BASE, "source_id": "dup-1", "killed": 9})
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert Incident.objects.filter(source_id="dup-1").count() == 1
+
+
+def test_same_source_id_in_two_organisations_is_two_incidents(api: Any) -> None:
+    a = api("monitor").post("/api/v1/incidents", {**BASE, "source_id": "x"})
+    b = api("monitor2").post("/api/v1/incidents", {**BASE, "source_id": "x"})
+    assert a.json()["id"] != b.json()["id"]
+
+
+def test_patch_records_old_and_new_values(api: Any) -> None:
+    client = api("monitor")
+    iid = client.post("/api/v1/incidents", {**BASE, "killed": 1}).json()["id"]
+    patched = client.patch(f"/api/v1/incidents/{iid}", {"killed": 3, "certainty": "confirmed"})
+    assert patched.status_code == 200
+    change = IncidentChange.objects.filter(incident_id=iid, action="updated").get()
+    assert change.changes == {"killed": [1, 3], "certainty": ["", "confirmed"]}
+    assert change.username == "monitor"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**BASE, "types": ["not-a-type"]}, "types[0]"),
+        ({**BASE, "country": "XXX"}, "country"),
+        ({**BASE, "occurred_on": (date.today() + timedelta(days=2)).isoformat()}, "occurred_on"),
+        ({**BASE, "killed": -1}, "killed"),
+        ({**BASE, "killed": 1, "killed_children": 4}, "killed_children"),
+        ({**BASE, "lat": 123.0, "lon": 10.0}, "lat"),
+        ({**BASE, "certainty": "sure"}, "certainty"),
+        ({**BASE, "domain": "weather"}, "domain"),
+        ({**BASE, "occurred_on": "2024-13-45"}, "occurred_on"),
+        ({"domain": "gbv", "country": "UKR"}, "occurred_on"),
+        ({**BASE, "colour": "red"}, "colour"),
+        ({**BASE, "killed": "many"}, "killed"),
+    ],
+)
+def test_bad_input_is_a_problem_naming_the_field(
+    api: Any, body: dict[str, Any], field: str
+) -> None:
+    response = api("monitor").post("/api/v1/incidents", body)
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert field in [e["field"] for e in problem["errors"]], problem
+    assert all(e["message"] for e in problem["errors"])
+    assert Incident.objects.count() == 0
+
+
+def test_malformed_json_is_a_400_problem(api: Any) -> None:
+    client = api("monitor")
+    response = client.client.post(
+        "/api/v1/incidents", "{not json", content_type="application/json", **client.headers
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "body"
+
+
+def test_verify_and_reject_need_a_reason(api: Any) -> None:
+    iid = api("monitor").post("/api/v1/incidents", BASE).json()["id"]
+    coordinator = api("coordinator")
+    empty = coordinator.post(f"/api/v1/incidents/{iid}/reject", {"reason": " "})
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["field"] == "reason"
+    verified = coordinator.post(f"/api/v1/incidents/{iid}/verify", {"certainty": "confirmed"})
+    assert verified.json()["status"] == "verified"
+    assert verified.json()["certainty"] == "confirmed"
+    rejected = coordinator.post(f"/api/v1/incidents/{iid}/reject", {"reason": "double entry"})
+    assert rejected.json()["status"] == "rejected"
+    assert rejected.json()["status_reason"] == "double entry"
+    actions = [c["action"] for c in coordinator.get(f"/api/v1/incidents/{iid}/history").json()]
+    assert actions == ["created", "verified", "rejected"]
+
+
+def test_list_filters_and_cursor_pagination(api: Any, make_incident: Any) -> None:
+    for n in range(7):
+        make_incident(domain="gbv", types=["rape"], country="SDN", source_id=f"g{n}")
+    make_incident(domain="protection", types=["killing"], country="UKR", cause="armed_conflict")
+    client = api("coordinator")
+    seen: list[str] = []
+    cursor = None
+    while True:
+        url = "/api/v1/incidents?domain=gbv&country=SDN&limit=3" + (
+            f"&cursor={cursor}" if cursor else ""
+        )
+        page = client.get(url).json()
+        seen += [i["id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 7
+    assert len(client.get("/api/v1/incidents?type=killing").json()["items"]) == 1
+    assert len(client.get("/api/v1/incidents?cause=armed_conflict").json()["items"]) == 1
+    bad = client.get("/api/v1/incidents?date_from=yesterday")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "date_from"
+
+
+def test_reporter_sees_only_own_reports(api: Any, make_incident: Any) -> None:
+    make_incident("monitor")
+    mine = api("reporter").post("/api/v1/incidents", BASE).json()["id"]
+    listed = [i["id"] for i in api("reporter").get("/api/v1/incidents").json()["items"]]
+    assert listed == [mine]
+
+
+def test_sharing_agreement_shows_domain_but_never_narrative(api: Any, make_incident: Any) -> None:
+    shared = make_incident("monitor2", domain="protection", narrative="names inside")
+    private = make_incident("monitor2", domain="gbv", types=["rape"])
+    client = api("coordinator")
+    ids = {i["id"]: i for i in client.get("/api/v1/incidents").json()["items"]}
+    assert str(shared.pk) in ids and str(private.pk) not in ids
+    assert ids[str(shared.pk)]["narrative"] is None
+    assert client.get(f"/api/v1/incidents/{private.pk}").status_code == 404
+
+
+def test_narrative_reads_are_audited_and_hidden_from_analysts(api: Any, make_incident: Any) -> None:
+    incident = make_incident("monitor", narrative="what the witness said")
+    assert api("analyst").get(f"/api/v1/incidents/{incident.pk}").json()["narrative"] is None
+    assert not AuditEvent.objects.filter(object_id=str(incident.pk)).exists()
+    assert api("coordinator").get(f"/api/v1/incidents/{incident.pk}").json()["narrative"]
+    event = AuditEvent.objects.get(object_id=str(incident.pk))
+    assert (event.username, event.action, event.fields) == ("coordinator", "read", ["narrative"])
+    assert event.organisations == ["cluster"]
+    log = api("admin").get(f"/api/v1/audit?object_id={incident.pk}").json()
+    assert [e["username"] for e in log] == ["coordinator"]
+
+
+def test_narrative_is_encrypted_at_rest(make_incident: Any) -> None:
+    from django.db import connection
+
+    incident = make_incident("monitor", narrative="the nurse was threatened")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT narrative FROM incidents_incident WHERE id = %s",
+            [incident.pk.hex if connection.vendor == "sqlite" else incident.pk],
+        )
+        stored = cursor.fetchone()[0]
+    assert "nurse" not in stored and stored.startswith("enc:v1:")
+    assert Incident.objects.get(pk=incident.pk).narrative == "the nurse was threatened"
+
+
+def test_health_reports_database(api: Any) -> None:
+    body = api(None).get("/api/v1/health").json()
+    assert body["database"]["reachable"] is True
+
+
+def test_vocabularies_have_four_languages(api: Any) -> None:
+    vocabularies = api(None).get("/api/v1/vocabularies").json()
+    names = {v["name"] for v in vocabularies}
+    assert {
+        "ssa_attack_type",
+        "mrm_violation",
+        "gbv_type",
+        "seah_type",
+        "protection_type",
+        "certainty",
+        "cause",
+        "perpetrator",
+        "geo_precision",
+        "facility_type",
+        "resource",
+    } <= names
+    for vocabulary in vocabularies:
+        for term in vocabulary["terms"]:
+            assert all(term["labels"].get(lang) for lang in ("en", "fr", "es", "ar")), term

@@ -1,0 +1,176 @@
+"""Every API endpoint × every role (and anonymous): the expected allow or deny.
+
+The table below is the authorization rule of record. A new endpoint without a row here
+fails ``test_every_endpoint_is_in_the_matrix``, so no endpoint ships without a rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = (
+    None,
+    "admin",
+    "coordinator",
+    "analyst",
+    "case_worker",
+    "investigator",
+    "monitor",
+    "reporter",
+    "party_focal_point",
+    "coordinator2",
+)
+ANON = {None: 401}
+
+
+def row(default: int, **overrides: int) -> dict[str | None, int]:
+    out: dict[str | None, int] = {r: default for r in ROLES}
+    out[None] = 401
+    for name, status in overrides.items():
+        out[name] = status
+    return out
+
+
+def public(status: int = 200) -> dict[str | None, int]:
+    return {r: status for r in ROLES}
+
+
+READ_INCIDENT = row(200, reporter=404, party_focal_point=404, coordinator2=404)
+EDIT_INCIDENT = row(
+    403,
+    coordinator=200,
+    investigator=200,
+    monitor=200,
+    reporter=404,
+    party_focal_point=404,
+    coordinator2=404,
+)
+VERIFY_INCIDENT = row(
+    403,
+    coordinator=200,
+    investigator=200,
+    reporter=404,
+    party_focal_point=404,
+    coordinator2=404,
+)
+
+# (method, path template, body) -> expected status per role.
+# {incident} is a GBV incident of organisation "cluster" recorded by "monitor": GBV is
+# not in any sharing agreement, so the other organisation must see nothing of it.
+MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
+    ("get", "/api/v1/health", None, public()),
+    ("get", "/api/v1/openapi.json", None, public()),
+    ("get", "/api/v1/vocabularies", None, public()),
+    ("get", "/api/v1/vocabularies/{vocab}", None, public()),
+    ("get", "/api/v1/incidents", None, row(200, party_focal_point=403)),
+    (
+        "post",
+        "/api/v1/incidents",
+        {"domain": "protection", "occurred_on": "2025-02-01", "country": "UKR"},
+        row(201, admin=403, analyst=403, party_focal_point=403),
+    ),
+    ("get", "/api/v1/incidents/{incident}", None, READ_INCIDENT),
+    ("patch", "/api/v1/incidents/{incident}", {"killed": 1}, EDIT_INCIDENT),
+    ("get", "/api/v1/incidents/{incident}/history", None, READ_INCIDENT),
+    ("post", "/api/v1/incidents/{incident}/verify", {}, VERIFY_INCIDENT),
+    ("post", "/api/v1/incidents/{incident}/reject", {"reason": "test"}, VERIFY_INCIDENT),
+    ("get", "/api/v1/accounts/me", None, row(200)),
+    ("get", "/api/v1/accounts/tokens", None, row(200)),
+    ("post", "/api/v1/accounts/tokens", {"name": "t"}, row(201)),
+    ("delete", "/api/v1/accounts/tokens/{other_token}", None, row(404)),
+    ("get", "/api/v1/audit", None, row(403, admin=200)),
+]
+
+
+def _api_routes() -> set[tuple[str, str]]:
+    """(method, normalised path) of every operation the API serves."""
+    from ulinzi.api import api
+
+    routes: set[tuple[str, str]] = set()
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            full = "/api/v1/" + (prefix.strip("/") + "/" + path.strip("/")).strip("/")
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    routes.add((method.lower(), _normalise(full)))
+    return routes
+
+
+def _normalise(path: str) -> str:
+    import re
+
+    return re.sub(r"\{[^}]+\}", "{}", path.rstrip("/"))
+
+
+def test_every_endpoint_is_in_the_matrix() -> None:
+    covered = {(m, _normalise(p)) for m, p, _, _ in MATRIX}
+    served = _api_routes() | {("get", "/api/v1/openapi.json")}
+    missing = served - covered
+    assert not missing, f"endpoints without an access rule in the matrix: {sorted(missing)}"
+    assert covered <= served | {("get", "/api/v1/openapi.json")}, covered - served
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
+)
+def test_access(
+    method: str,
+    template: str,
+    body: Any,
+    expected: dict[str | None, int],
+    api: Any,
+    make_incident: Any,
+    user: Any,
+) -> None:
+    from ulinzi.accounts.services import create_token
+
+    incident = make_incident("monitor", domain="gbv", types=["rape"], narrative="sensitive")
+    create_token(user=user("analyst2"))
+    other_token = user("analyst2").api_tokens.first()
+    path = template.format(incident=incident.pk, other_token=other_token.pk, vocab="certainty")
+    outcomes = {}
+    for role in ROLES:
+        response = (
+            getattr(api(role), method)(path, body)
+            if body is not None
+            else getattr(api(role), method)(path)
+        )
+        outcomes[role] = response.status_code
+        if response.status_code >= 400:
+            assert response["Content-Type"].startswith("application/problem+json"), (
+                role,
+                response.content,
+            )
+    assert outcomes == expected
+
+
+def test_web_pages_require_sign_in(db: Any) -> None:
+    """Every web page except sign-in redirects an anonymous visitor to sign in."""
+    from django.test import Client
+
+    client = Client()
+    open_pages = {"login", "set_language"}
+    checked = 0
+    for pattern in _web_patterns(get_resolver()):
+        name = pattern[0]
+        if name in open_pages or "<" in pattern[1] or pattern[1].startswith("api/"):
+            continue
+        response = client.get("/" + pattern[1])
+        assert response.status_code in (302, 405), (pattern, response.status_code)
+        if response.status_code == 302:
+            assert "/login/" in response["Location"], pattern
+        checked += 1
+    assert checked >= 4
+
+
+def _web_patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            out.extend(_web_patterns(p, prefix + str(p.pattern)))
+        elif isinstance(p, URLPattern):
+            out.append((p.name or "", prefix + str(p.pattern)))
+    return out
