@@ -36,7 +36,7 @@ worker: $(VENV)/.base
 test: $(VENV)/.dev browser lint typecheck pytest
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check src tests bench conftest.py
+	$(BIN)/ruff check .
 
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy src
