@@ -9,4 +9,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("ulinzi.web.urls")),
     path("incidents/", include("ulinzi.incidents.urls")),
+    path("organisation/", include("ulinzi.accounts.urls")),
 ]

@@ -8,6 +8,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from ulinzi.accounts import policies
+from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import (
     ApiToken,
     Membership,
@@ -16,6 +18,8 @@ from ulinzi.accounts.models import (
     User,
     hash_token,
 )
+from ulinzi.accounts.roles import ALL_ROLES
+from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 
 TOKEN_PREFIX = "ulz_"
 
@@ -39,6 +43,42 @@ def ensure_user(
     for role in roles:
         Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     return user
+
+
+def add_member(
+    *, actor: Actor, organisation: Organisation, username: str, role: str, email: str = ""
+) -> tuple[User, str | None]:
+    """Give ``username`` a role in ``organisation`` (creating the account if new).
+
+    Returns the user and, for a new account, a one-time password to hand over.
+    """
+    if not policies.can_manage(actor, organisation):
+        raise NotAllowed("only an admin of this organisation can manage its members")
+    problems = []
+    if role not in ALL_ROLES:
+        problems.append(FieldProblem("role", f"must be one of {', '.join(ALL_ROLES)}", role))
+    if not username or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        problems.append(FieldProblem("username", "use letters, digits, '.', '-' or '_'", username))
+    if problems:
+        raise InvalidInput(problems)
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+        password = None
+        if created:
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            user.save()
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    return user, password
+
+
+def remove_member(*, actor: Actor, membership: Membership) -> None:
+    """Take a role away; an admin cannot remove their own admin role."""
+    if not policies.can_manage(actor, membership.organisation):
+        raise NotAllowed("only an admin of this organisation can manage its members")
+    if membership.user_id == actor.user_id and membership.role == "admin":
+        raise InvalidInput([FieldProblem("role", "you cannot remove your own admin role")])
+    membership.delete()
 
 
 def create_token(*, user: User, name: str = "token") -> str:
@@ -67,6 +107,49 @@ def user_for_token(raw: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+def share(
+    *,
+    actor: Actor,
+    provider: Organisation,
+    recipient_code: str,
+    domains: list[str],
+    valid_from: date,
+    valid_until: date | None,
+) -> SharingAgreement:
+    """The provider's admin agrees to share incidents of ``domains`` with a recipient."""
+    from ulinzi.vocab.registry import DOMAIN_TYPES
+
+    if not policies.can_manage(actor, provider):
+        raise NotAllowed("only an admin of the providing organisation can share its data")
+    problems = []
+    recipient = Organisation.objects.filter(code=recipient_code).first()
+    if recipient is None or recipient.pk == provider.pk:
+        problems.append(FieldProblem("recipient", "is not another organisation", recipient_code))
+    bad = [d for d in domains if d not in DOMAIN_TYPES]
+    if bad or not domains:
+        problems.append(FieldProblem("domains", "choose one or more domains", ",".join(bad)))
+    if valid_until is not None and valid_until < valid_from:
+        problems.append(FieldProblem("valid_until", "is before valid_from"))
+    if problems:
+        raise InvalidInput(problems)
+    assert recipient is not None
+    return SharingAgreement.objects.create(
+        provider=provider,
+        recipient=recipient,
+        domains=domains,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
+def end_agreement(*, actor: Actor, agreement: SharingAgreement, on: date) -> None:
+    """Stop sharing from ``on`` (the agreement stays on record)."""
+    if not policies.can_manage(actor, agreement.provider):
+        raise NotAllowed("only an admin of the providing organisation can end this agreement")
+    agreement.valid_until = on
+    agreement.save(update_fields=["valid_until"])
 
 
 def ensure_agreement(

@@ -1,0 +1,97 @@
+"""The organisation admin's page: members and their roles, data-sharing agreements."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from ulinzi.accounts import policies, services
+from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.models import Membership, Organisation, SharingAgreement
+from ulinzi.accounts.roles import Role
+from ulinzi.common.problems import InvalidInput
+from ulinzi.vocab import registry
+
+
+@login_required
+def organisation_admin(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    orgs = Organisation.objects.filter(pk__in=policies.administered(who))
+    if not orgs:
+        return render(request, "web/forbidden.html", status=403)
+    org = orgs.get(code=request.GET["org"]) if request.GET.get("org") else orgs.first()
+    assert org is not None
+    if request.method == "POST":
+        try:
+            _handle(request, who, org)
+        except InvalidInput as exc:
+            messages.error(request, str(exc))
+        return redirect(f"{request.path}?org={org.code}")
+    return render(
+        request,
+        "accounts/admin.html",
+        {
+            "org": org,
+            "orgs": orgs,
+            "members": Membership.objects.filter(organisation=org)
+            .select_related("user")
+            .order_by("user__username", "role"),
+            "given": SharingAgreement.objects.filter(provider=org).select_related("recipient"),
+            "received": SharingAgreement.objects.filter(recipient=org).select_related("provider"),
+            "roles": Role.choices,
+            "domains": registry.get("domain").choices(),
+            "others": Organisation.objects.exclude(pk=org.pk),
+            "today": date.today(),
+        },
+    )
+
+
+def _handle(request: HttpRequest, who: object, org: Organisation) -> None:
+    from ulinzi.accounts.access import Actor
+
+    assert isinstance(who, Actor)
+    action = request.POST.get("action")
+    if action == "add_member":
+        user, password = services.add_member(
+            actor=who,
+            organisation=org,
+            username=request.POST.get("username", "").strip(),
+            role=request.POST.get("role", ""),
+        )
+        if password:
+            messages.success(
+                request,
+                _("Account %(user)s created. One-time password: %(pw)s")
+                % {"user": user.username, "pw": password},
+            )
+        else:
+            messages.success(request, _("Role given to %(user)s.") % {"user": user.username})
+    elif action == "remove_member":
+        membership = get_object_or_404(Membership, pk=request.POST.get("membership"))
+        services.remove_member(actor=who, membership=membership)
+        messages.success(request, _("Role removed."))
+    elif action == "share":
+        try:
+            start = date.fromisoformat(request.POST.get("valid_from") or date.today().isoformat())
+            end_raw = request.POST.get("valid_until")
+            end = date.fromisoformat(end_raw) if end_raw else None
+        except ValueError as exc:
+            raise InvalidInput([]) from exc
+        services.share(
+            actor=who,
+            provider=org,
+            recipient_code=request.POST.get("recipient", ""),
+            domains=request.POST.getlist("domains"),
+            valid_from=start,
+            valid_until=end,
+        )
+        messages.success(request, _("Sharing agreement recorded."))
+    elif action == "end_agreement":
+        agreement = get_object_or_404(SharingAgreement, pk=request.POST.get("agreement"))
+        services.end_agreement(actor=who, agreement=agreement, on=date.today())
+        messages.success(request, _("Agreement ended."))
