@@ -82,6 +82,17 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ("post", "/api/v1/accounts/tokens", {"name": "t"}, row(201)),
     ("delete", "/api/v1/accounts/tokens/{other_token}", None, row(404)),
     ("get", "/api/v1/audit", None, row(403, admin=200)),
+    # Directory: every member reads; an organisation's admins and coordinators publish.
+    # {service} is a service of "cluster".
+    ("get", "/api/v1/services", None, row(200)),
+    (
+        "post",
+        "/api/v1/services",
+        {"name": "M", "kind": "health", "areas": [{"country": "UKR"}]},
+        row(403, admin=201, coordinator=201, coordinator2=201),
+    ),
+    ("get", "/api/v1/services/{service}", None, row(200)),
+    ("patch", "/api/v1/services/{service}", {"hours": "9-5"}, row(403, admin=200, coordinator=200)),
 ]
 
 
@@ -130,7 +141,11 @@ def test_access(
     incident = make_incident("monitor", domain="gbv", types=["rape"], narrative="sensitive")
     create_token(user=user("analyst2"))
     other_token = user("analyst2").api_tokens.first()
-    path = template.format(incident=incident.pk, other_token=other_token.pk, vocab="certainty")
+    from ulinzi.cases.tests.matrix import placeholders
+
+    path = template.format(
+        incident=incident.pk, other_token=other_token.pk, vocab="certainty", **placeholders(template)
+    )
     outcomes = {}
     for role in ROLES:
         response = (

@@ -15,6 +15,7 @@ from ulinzi.accounts.api import router as accounts_router
 from ulinzi.audit.api import router as audit_router
 from ulinzi.common.api_auth import API_AUTH
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
+from ulinzi.directory.api import router as directory_router
 from ulinzi.incidents.api import router as incidents_router
 from ulinzi.vocab.api import router as vocab_router
 
@@ -130,5 +131,6 @@ def health(request: HttpRequest) -> HttpResponse:
 
 api.add_router("/vocabularies", vocab_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/services", directory_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)

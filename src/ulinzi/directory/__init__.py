@@ -1,0 +1,1 @@
+"""Services and referral pathways: who offers what help, where, in which languages."""

@@ -1,0 +1,100 @@
+"""Directory pages: the referral pathway, one service, publishing and editing."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ulinzi.accounts.access import actor_for
+from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+from ulinzi.directory import policies, selectors, services
+from ulinzi.directory.forms import ServiceForm
+from ulinzi.directory.models import Service, ServiceKind
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+@login_required
+def pathway(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.can_read(who):
+        return _forbidden(request, _("Your account has no role in an organisation."))
+    need = request.GET.get("need") or None
+    area = request.GET.get("area") or None
+    steps: list[selectors.PathwayStep] = []
+    try:
+        steps = selectors.pathway(who, need=need, area=area)
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+    return render(
+        request,
+        "directory/pathway.html",
+        {
+            "steps": steps,
+            "need": need or "",
+            "area": area or "",
+            "kinds": ServiceKind.choices,
+            "can_publish": policies.can_publish(who),
+        },
+    )
+
+
+def _service(request: HttpRequest, service_id: UUID) -> Service:
+    try:
+        return selectors.get(actor_for(request.user), service_id)
+    except (NotFound, NotAllowed) as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+def detail(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    service = _service(request, service_id)
+    return render(
+        request,
+        "directory/detail.html",
+        {"service": service, "can_edit": policies.can_edit(actor_for(request.user), service)},
+    )
+
+
+@login_required
+def publish(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.can_publish(who):
+        return _forbidden(request, _("Only admins and coordinators publish services."))
+    form = ServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.publish(actor=who, data=form.data_for_service())
+        except InvalidInput as exc:
+            for p in exc.problems:
+                form.add_error(p.field if p.field in form.fields else None, p.message)
+        else:
+            messages.info(request, _("Service published."))
+            return redirect("directory:detail", service.pk)
+    return render(request, "directory/form.html", {"form": form, "editing": False})
+
+
+@login_required
+def edit(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    service = _service(request, service_id)
+    if not policies.can_edit(who, service):
+        return _forbidden(request, _("Only the publishing organisation edits this service."))
+    form = ServiceForm(request.POST or None, initial=ServiceForm.initial_for(service))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update(actor=who, service=service, data=form.data_for_service())
+        except InvalidInput as exc:
+            for p in exc.problems:
+                form.add_error(p.field if p.field in form.fields else None, p.message)
+        else:
+            messages.info(request, _("Service saved."))
+            return redirect("directory:detail", service.pk)
+    return render(request, "directory/form.html", {"form": form, "editing": True})
