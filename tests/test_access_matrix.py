@@ -82,6 +82,18 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ("post", "/api/v1/accounts/tokens", {"name": "t"}, row(201)),
     ("delete", "/api/v1/accounts/tokens/{other_token}", None, row(404)),
     ("get", "/api/v1/audit", None, row(403, admin=200)),
+    (
+        "get",
+        "/api/v1/analysis/summary",
+        None,
+        row(403, coordinator=200, analyst=200, coordinator2=200),
+    ),
+    (
+        "get",
+        "/api/v1/analysis/areas",
+        None,
+        row(403, coordinator=200, analyst=200, coordinator2=200),
+    ),
     # Directory: every member reads; an organisation's admins and coordinators publish.
     # {service} is a service of "cluster".
     ("get", "/api/v1/services", None, row(200)),

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ulinzi.accounts.api import router as accounts_router
+from ulinzi.analysis.api import router as analysis_router
 from ulinzi.audit.api import router as audit_router
 from ulinzi.common.api_auth import API_AUTH
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
@@ -134,3 +135,4 @@ api.add_router("/incidents", incidents_router)
 api.add_router("/services", directory_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
+api.add_router("/analysis", analysis_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ulinzi.directory",
     "ulinzi.intake",
     "ulinzi.web",
+    "ulinzi.analysis",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,10 @@ if not DEBUG and os.environ.get("ULINZI_HTTPS", "0") == "1":
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+
+# Optional online map tiles for the dashboard (offline country shapes are always there).
+ULINZI_TILE_URL = os.environ.get("ULINZI_TILE_URL", "")
+ULINZI_TILE_ATTRIBUTION = os.environ.get("ULINZI_TILE_ATTRIBUTION", "")
 
 # Envelope keys for sensitive fields live outside the database.
 ULINZI_KEYS_FILE = Path(os.environ.get("ULINZI_KEYS_FILE", DATA_DIR / "keys.json"))

@@ -101,7 +101,7 @@ def apply_filters(qs: QuerySet[Incident], f: IncidentFilters) -> QuerySet[Incide
     if f.cause:
         qs = qs.filter(cause=f.cause)
     if f.status:
-        qs = qs.filter(status=f.status)
+        qs = qs.filter(status__in=f.status.split(","))
     if f.organisation:
         qs = qs.filter(organisation__code=f.organisation)
     if f.perpetrator:

@@ -31,6 +31,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if actor_for(request.user).has_role("coordinator", "analyst"):
+        return redirect("analysis:dashboard")
     return redirect("incidents:list")
 
 
