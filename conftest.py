@@ -19,6 +19,15 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["ulinzi.common.testing.FastArgon2Hasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_anonymous_intake(settings: Any) -> None:
+    """Receipt hashing with test-sized Argon2 costs; no rate-limit count left by another test."""
+    from django.core.cache import cache
+
+    settings.ULINZI_RECEIPT_ARGON2 = {"time_cost": 1, "memory_cost": 256, "parallelism": 1}
+    cache.clear()
+
+
 @pytest.fixture
 def demo_orgs(db: Any) -> dict[str, Any]:
     """The demo organisations with one user per role in ``cluster`` and ``amani``."""

@@ -6,6 +6,7 @@ fails ``test_every_endpoint_is_in_the_matrix``, so no endpoint ships without a r
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -57,6 +58,10 @@ VERIFY_INCIDENT = row(
     coordinator2=404,
 )
 
+HANDLE_ANONYMOUS = row(403, coordinator=404, investigator=404, coordinator2=404)
+
+ALERT_EXPIRES = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+
 # (method, path template, body) -> expected status per role.
 # {incident} is a GBV incident of organisation "cluster" recorded by "monitor": GBV is
 # not in any sharing agreement, so the other organisation must see nothing of it.
@@ -82,6 +87,17 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ("post", "/api/v1/accounts/tokens", {"name": "t"}, row(201)),
     ("delete", "/api/v1/accounts/tokens/{other_token}", None, row(404)),
     ("get", "/api/v1/audit", None, row(403, admin=200)),
+    # Directory: every member reads; an organisation's admins and coordinators publish.
+    # {service} is a service of "cluster".
+    ("get", "/api/v1/services", None, row(200)),
+    (
+        "post",
+        "/api/v1/services",
+        {"name": "M", "kind": "health", "areas": [{"country": "UKR"}]},
+        row(403, admin=201, coordinator=201, coordinator2=201),
+    ),
+    ("get", "/api/v1/services/{service}", None, row(200)),
+    ("patch", "/api/v1/services/{service}", {"hours": "9-5"}, row(403, admin=200, coordinator=200)),
     (
         "get",
         "/api/v1/analysis/summary",
@@ -94,17 +110,91 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         None,
         row(403, coordinator=200, analyst=200, coordinator2=200),
     ),
-    # Directory: every member reads; an organisation's admins and coordinators publish.
-    # {service} is a service of "cluster".
-    ("get", "/api/v1/services", None, row(200)),
+    # Anonymous intake: open to anyone (the receipt is the key); {incident} stands for an
+    # id that is no anonymous report, so handlers get 404 and everyone else 403.
     (
         "post",
-        "/api/v1/services",
-        {"name": "M", "kind": "health", "areas": [{"country": "UKR"}]},
-        row(403, admin=201, coordinator=201, coordinator2=201),
+        "/api/v1/reports/anonymous",
+        {"category": "seah", "what_happened": "t", "country": "UKR", "occurred_on": "2025-01"},
+        public(201),
     ),
-    ("get", "/api/v1/services/{service}", None, row(200)),
-    ("patch", "/api/v1/services/{service}", {"hours": "9-5"}, row(403, admin=200, coordinator=200)),
+    ("post", "/api/v1/reports/anonymous/status", {"receipt": "0" * 20}, public(404)),
+    (
+        "post",
+        "/api/v1/reports/anonymous/messages",
+        {"receipt": "0" * 20, "body": "hello"},
+        public(404),
+    ),
+    (
+        "get",
+        "/api/v1/reports/anonymous/queue",
+        None,
+        row(403, coordinator=200, investigator=200, coordinator2=200),
+    ),
+    ("get", "/api/v1/reports/anonymous/queue/{incident}", None, HANDLE_ANONYMOUS),
+    (
+        "post",
+        "/api/v1/reports/anonymous/queue/{incident}/messages",
+        {"body": "x"},
+        HANDLE_ANONYMOUS,
+    ),
+    (
+        "post",
+        "/api/v1/reports/anonymous/queue/{incident}/stage",
+        {"stage": "closed"},
+        HANDLE_ANONYMOUS,
+    ),
+    ("post", "/api/v1/reports/anonymous/queue/{incident}/incident", {}, HANDLE_ANONYMOUS),
+    # Alerts: {alert} and {subscription} are described in ulinzi/alerts/tests/matrix.py.
+    ("get", "/api/v1/alerts", None, row(200, party_focal_point=403)),
+    (
+        "post",
+        "/api/v1/alerts",
+        {
+            "title": "t",
+            "threatened": "t",
+            "severity": "info",
+            "domains": ["protection"],
+            "pcodes": ["UA48"],
+            "expires_at": ALERT_EXPIRES,
+        },
+        row(403, coordinator=201, monitor=201, coordinator2=201),
+    ),
+    ("get", "/api/v1/alerts/inbox", None, row(200, party_focal_point=403)),
+    ("get", "/api/v1/alerts/subscriptions", None, row(200, party_focal_point=403)),
+    (
+        "post",
+        "/api/v1/alerts/subscriptions",
+        {"name": "t", "pcodes": ["UA48"]},
+        row(201, party_focal_point=403),
+    ),
+    ("get", "/api/v1/alerts/subscriptions/{subscription}", None, row(404, admin=200, coordinator=200)),
+    (
+        "patch",
+        "/api/v1/alerts/subscriptions/{subscription}",
+        {"active": True},
+        row(404, admin=200, coordinator=200),
+    ),
+    ("delete", "/api/v1/alerts/subscriptions/{subscription}", None, row(404, admin=204, coordinator=204)),
+    ("get", "/api/v1/alerts/{alert}", None, row(200, party_focal_point=404, coordinator2=404)),
+    (
+        "get",
+        "/api/v1/alerts/{alert}/deliveries",
+        None,
+        row(403, admin=200, coordinator=200, monitor=200, party_focal_point=404, coordinator2=404),
+    ),
+    (
+        "post",
+        "/api/v1/alerts/{alert}/acknowledge",
+        {},
+        row(200, party_focal_point=404, coordinator2=404),
+    ),
+    (
+        "post",
+        "/api/v1/alerts/{alert}/cancel",
+        {},
+        row(403, coordinator=200, monitor=200, party_focal_point=404, coordinator2=404),
+    ),
 ]
 
 
@@ -153,10 +243,13 @@ def test_access(
     incident = make_incident("monitor", domain="gbv", types=["rape"], narrative="sensitive")
     create_token(user=user("analyst2"))
     other_token = user("analyst2").api_tokens.first()
+    from ulinzi.alerts.tests.matrix import placeholders as alert_placeholders
     from ulinzi.cases.tests.matrix import placeholders
 
     path = template.format(
-        incident=incident.pk, other_token=other_token.pk, vocab="certainty", **placeholders(template)
+        incident=incident.pk, other_token=other_token.pk, vocab="certainty",
+        **placeholders(template),
+        **alert_placeholders(template),
     )
     outcomes = {}
     for role in ROLES:
@@ -179,7 +272,7 @@ def test_web_pages_require_sign_in(db: Any) -> None:
     from django.test import Client
 
     client = Client()
-    open_pages = {"login", "set_language"}
+    open_pages = {"login", "set_language", "report_anonymously", "follow_report"}
     checked = 0
     for pattern in _web_patterns(get_resolver()):
         name = pattern[0]

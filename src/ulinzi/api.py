@@ -18,6 +18,7 @@ from ulinzi.common.api_auth import API_AUTH
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
 from ulinzi.directory.api import router as directory_router
 from ulinzi.incidents.api import router as incidents_router
+from ulinzi.intake.anonymous.api import router as anonymous_router
 from ulinzi.vocab.api import router as vocab_router
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def health(request: HttpRequest) -> HttpResponse:
 
 api.add_router("/vocabularies", vocab_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/reports/anonymous", anonymous_router)
 api.add_router("/services", directory_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)

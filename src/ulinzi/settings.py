@@ -50,11 +50,14 @@ INSTALLED_APPS = [
     "ulinzi.incidents",
     "ulinzi.directory",
     "ulinzi.intake",
+    "ulinzi.intake.anonymous",
+    "ulinzi.intake.selfreport",
     "ulinzi.web",
     "ulinzi.analysis",
 ]
 
 MIDDLEWARE = [
+    "ulinzi.intake.anonymous.middleware.ForgetClientMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

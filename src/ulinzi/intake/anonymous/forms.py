@@ -1,0 +1,100 @@
+"""Forms of the anonymous pages; the rules are those of :func:`services.clean_submission`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ulinzi.common.problems import InvalidInput
+from ulinzi.geo.countries import all_countries
+from ulinzi.intake.anonymous import services
+from ulinzi.intake.anonymous.models import Category, Stage
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("What happened?"), choices=Category.choices, widget=forms.RadioSelect
+    )
+    country = forms.ChoiceField(label=_("Country"))
+    admin1_name = forms.CharField(
+        label=_("Province or region (optional)"), required=False, max_length=120
+    )
+    occurred_on = forms.CharField(
+        label=_("When? The month is enough"),
+        help_text=_("Year and month, like 2025-03. Add the day only if you wish."),
+        widget=forms.TextInput(
+            attrs={"type": "month", "placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}(-\d{2})?"}
+        ),
+    )
+    what_happened = forms.CharField(
+        label=_("Tell us what happened"),
+        help_text=_("Do not write your name or anything that could identify you."),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        max_length=services.MAX_TEXT,
+    )
+    contact_preference = forms.CharField(
+        label=_("How may we reach you? (optional)"),
+        help_text=_(
+            "Leave this empty to be reached only through your receipt code. "
+            "Anything you write here is kept encrypted."
+        ),
+        required=False,
+        max_length=services.MAX_CONTACT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (c.iso3, c.name) for c in all_countries()
+        ]
+
+    def submission(self) -> dict[str, Any] | None:
+        """The submission as typed (the service cleans it), or ``None`` with the
+        problems attached to their fields."""
+        if not self.is_valid():
+            return None
+        try:
+            services.clean_submission(self.cleaned_data)
+        except InvalidInput as exc:
+            for p in exc.problems:
+                self.add_error(p.field if p.field in self.fields else None, p.message)
+            return None
+        return dict(self.cleaned_data)
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(
+        label=_("Your receipt code"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": "XXXX-XXXX-XXXX-XXXX-XXXX",
+            }
+        ),
+    )
+
+
+class ReporterMessageForm(ReceiptForm):
+    body = forms.CharField(
+        label=_("Write to the people handling your report"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=services.MAX_MESSAGE,
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Reply to the reporter"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=services.MAX_MESSAGE,
+    )
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)

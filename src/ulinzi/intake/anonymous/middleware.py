@@ -1,0 +1,74 @@
+"""Forget who is asking before anything else sees the request.
+
+For the anonymous intake routes this middleware (first in ``MIDDLEWARE``) turns the
+client address into the salted rate-limit key of :mod:`.ratelimit`, then removes from
+the request every header that could identify the client: address, forwarding headers,
+user agent and client hints, and the referrer (a same-site referrer is cut to the bare
+origin, which is all the CSRF check needs). Later middleware, views and Django's
+loggers (``django.request`` passes the request to its handlers) only ever see the
+stripped request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest, HttpResponse
+
+from ulinzi.intake.anonymous import ratelimit
+
+PROTECTED_PREFIXES = ("/api/v1/reports/anonymous", "/anonymous/")
+IDENTIFYING = (
+    "REMOTE_HOST",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_CLIENT_IP",
+    "HTTP_X_CLIENT_IP",
+    "HTTP_X_CLUSTER_CLIENT_IP",
+    "HTTP_CF_CONNECTING_IP",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_FASTLY_CLIENT_IP",
+    "HTTP_VIA",
+    "HTTP_USER_AGENT",
+    "HTTP_FROM",
+)
+
+
+def is_protected(path: str) -> bool:
+    return any(path.startswith(p) for p in PROTECTED_PREFIXES)
+
+
+def forget_client(request: HttpRequest) -> None:
+    """Keep the rate-limit key, drop the identifying headers (in place)."""
+    meta = request.META
+    request.anonymous_client = ratelimit.client_key(  # type: ignore[attr-defined]
+        str(meta.get("REMOTE_ADDR", ""))
+    )
+    meta["REMOTE_ADDR"] = ""
+    for name in IDENTIFYING:
+        meta.pop(name, None)
+    for name in [k for k in meta if k.startswith("HTTP_SEC_CH_UA")]:
+        meta.pop(name, None)
+    referer = meta.pop("HTTP_REFERER", None)
+    if referer:
+        parts = urlsplit(str(referer))
+        if parts.scheme in ("http", "https") and parts.netloc == meta.get("HTTP_HOST"):
+            meta["HTTP_REFERER"] = f"{parts.scheme}://{parts.netloc}/"
+
+
+class ForgetClientMiddleware:
+    """Apply :func:`forget_client` to the anonymous intake routes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_protected(request.path_info):
+            forget_client(request)
+            response = self.get_response(request)
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers["Referrer-Policy"] = "no-referrer"
+            return response
+        return self.get_response(request)
