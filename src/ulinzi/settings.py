@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ulinzi.vocab",
     "ulinzi.geo",
     "ulinzi.incidents",
+    "ulinzi.alerts",
     "ulinzi.directory",
     "ulinzi.intake",
     "ulinzi.intake.anonymous",

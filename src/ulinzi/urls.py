@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("ulinzi.web.urls")),
     path("incidents/", include("ulinzi.incidents.urls")),
+    path("alerts/", include("ulinzi.alerts.urls")),
     path("anonymous/", include("ulinzi.intake.anonymous.urls")),
     path("analysis/", include("ulinzi.analysis.urls")),
     path("directory/", include("ulinzi.directory.urls")),

@@ -16,6 +16,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
+    from ulinzi.alerts.tasks import schedule_tick
+
+    schedule_tick()  # the periodic alert/deconfliction check re-enqueues itself from here on
     options = {"queue_name": args.queue}
     if args.batch:
         options["batch"] = True
