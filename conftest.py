@@ -80,7 +80,8 @@ def api(demo_orgs: dict[str, Any]) -> Callable[[str | None], ApiClient]:
     def make(username: str | None) -> ApiClient:
         if username is None:
             return ApiClient(None)
-        return ApiClient(create_token(user=User.objects.get(username=username)))
+        # 2FA-bound, as if made from a TOTP-verified session (case endpoints need it).
+        return ApiClient(create_token(user=User.objects.get(username=username), two_factor=True))
 
     return make
 

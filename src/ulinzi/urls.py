@@ -7,6 +7,7 @@ from ulinzi.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/2fa/", include("ulinzi.accounts.twofactor_urls")),
     path("", include("ulinzi.web.urls")),
     path("incidents/", include("ulinzi.incidents.urls")),
     path("alerts/", include("ulinzi.alerts.urls")),

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from ulinzi.accounts import services
+from ulinzi.accounts import services, twofactor
 from ulinzi.accounts.models import ApiToken, Organisation, User
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import NotFound
@@ -72,7 +72,9 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
     user = actor(request).user
     assert isinstance(user, User)
-    raw = services.create_token(user=user, name=payload.name)
+    raw = services.create_token(
+        user=user, name=payload.name, two_factor=twofactor.request_verified(request)
+    )
     token = user.api_tokens.order_by("-created_at").first()
     assert token is not None
     return 201, {"id": token.id, "name": token.name, "token": raw}

@@ -105,7 +105,12 @@ class ApiToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Created from a session verified with a TOTP code: may reach case endpoints.
+    two_factor = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user.username})"
+
+
+from ulinzi.accounts.lockout import LoginThrottle  # noqa: E402,F401  (sign-in lockout)

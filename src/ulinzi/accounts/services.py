@@ -81,10 +81,13 @@ def remove_member(*, actor: Actor, membership: Membership) -> None:
     membership.delete()
 
 
-def create_token(*, user: User, name: str = "token") -> str:
-    """Create an API token and return the raw secret (shown once)."""
+def create_token(*, user: User, name: str = "token", two_factor: bool = False) -> str:
+    """Create an API token and return the raw secret (shown once); ``two_factor`` binds
+    it to a TOTP-verified session (see :mod:`ulinzi.accounts.twofactor`)."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, prefix=raw[:10], token_hash=hash_token(raw))
+    ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:10], token_hash=hash_token(raw), two_factor=two_factor
+    )
     return raw
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ulinzi.accounts import services as accounts
+from ulinzi.accounts import twofactor
 from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.models import User
 from ulinzi.audit import selectors as audit
@@ -47,7 +48,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
             accounts.revoke_token(user=user, token_id=request.POST["revoke"])
             messages.info(request, _("Token revoked."))
         else:
-            new_token = accounts.create_token(user=user, name=request.POST.get("name") or "web")
+            new_token = accounts.create_token(
+                user=user,
+                name=request.POST.get("name") or "web",
+                two_factor=twofactor.session_verified(request),
+            )
     return render(
         request,
         "web/tokens.html",
