@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ulinzi.demo import generated, organisations
+from ulinzi.intake.anonymous import routing as anonymous_routing
 
 Printer = Callable[[str], None]
 
@@ -13,6 +14,7 @@ Printer = Callable[[str], None]
 def load(echo: Printer = print) -> None:
     organisations.load_organisations()
     echo("demo organisations and users ready")
+    anonymous_routing.configure_demo()
     from ulinzi.demo import real_data
 
     real_data.load(echo)

@@ -52,17 +52,18 @@ class ReportForm(forms.Form):
         ]
 
     def submission(self) -> dict[str, Any] | None:
-        """The submission as typed (the service cleans it), or ``None`` with the
-        problems attached to their fields."""
-        if not self.is_valid():
-            return None
+        """The submission as typed (the service cleans it), or ``None`` with every
+        problem attached to its field."""
+        valid = self.is_valid()
+        raw = {name: self.data.get(name, "") for name in self.fields}
         try:
-            services.clean_submission(self.cleaned_data)
+            services.clean_submission(raw)
         except InvalidInput as exc:
             for p in exc.problems:
-                self.add_error(p.field if p.field in self.fields else None, p.message)
+                if p.field in self.fields and p.field not in self.errors:
+                    self.add_error(p.field, p.message)
             return None
-        return dict(self.cleaned_data)
+        return dict(self.cleaned_data) if valid else None
 
 
 class ReceiptForm(forms.Form):

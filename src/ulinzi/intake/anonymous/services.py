@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ulinzi.accounts.access import Actor
 from ulinzi.audit import services as audit
@@ -49,6 +50,10 @@ def parse_when(value: Any) -> tuple[date, str] | None:
     return None
 
 
+def _too_long(limit: int) -> str:
+    return _("is longer than %(limit)d characters") % {"limit": limit}
+
+
 def clean_submission(data: dict[str, Any]) -> dict[str, Any]:
     """Check what an anonymous reporter sent; name every field at fault."""
     problems: list[FieldProblem] = []
@@ -56,46 +61,48 @@ def clean_submission(data: dict[str, Any]) -> dict[str, Any]:
     category = str(data.get("category") or "").strip()
     if category not in Category.values:
         problems.append(
-            FieldProblem("category", f"must be one of {', '.join(Category.values)}", category)
+            FieldProblem(
+                "category",
+                _("must be one of %(codes)s") % {"codes": ", ".join(Category.values)},
+                category,
+            )
         )
     out["category"] = category
     text = str(data.get("what_happened") or "").strip()
     if not text:
-        problems.append(FieldProblem("what_happened", "is required"))
+        problems.append(FieldProblem("what_happened", _("is required")))
     elif len(text) > MAX_TEXT:
-        problems.append(FieldProblem("what_happened", f"is longer than {MAX_TEXT} characters"))
+        problems.append(FieldProblem("what_happened", _too_long(MAX_TEXT)))
     out["what_happened"] = text
     ref = str(data.get("country") or "").strip().upper()
     found = find_country(ref) if ref else None
     if found is None or found.iso3 != ref:
         problems.append(
-            FieldProblem("country", "must be an ISO 3166 alpha-3 country code", ref or None)
+            FieldProblem("country", _("must be an ISO 3166 alpha-3 country code"), ref or None)
         )
     out["country"] = ref
     admin1 = str(data.get("admin1_name") or "").strip()
     if len(admin1) > 120:
-        problems.append(FieldProblem("admin1_name", "is longer than 120 characters"))
+        problems.append(FieldProblem("admin1_name", _too_long(120)))
     out["admin1_name"] = admin1
     when = parse_when(data.get("occurred_on"))
     if when is None:
         problems.append(
             FieldProblem(
                 "occurred_on",
-                "must be a month (YYYY-MM) or a day (YYYY-MM-DD)",
+                _("must be a month (YYYY-MM) or a day (YYYY-MM-DD)"),
                 data.get("occurred_on"),
             )
         )
     elif when[0] > today():
-        problems.append(FieldProblem("occurred_on", "is in the future", data.get("occurred_on")))
+        problems.append(FieldProblem("occurred_on", _("is in the future"), data.get("occurred_on")))
     elif when[0].year < 1900:
-        problems.append(FieldProblem("occurred_on", "is before 1900", data.get("occurred_on")))
+        problems.append(FieldProblem("occurred_on", _("is before 1900"), data.get("occurred_on")))
     else:
         out["occurred_on"], out["occurred_precision"] = when
     contact = str(data.get("contact_preference") or "").strip()
     if len(contact) > MAX_CONTACT:
-        problems.append(
-            FieldProblem("contact_preference", f"is longer than {MAX_CONTACT} characters")
-        )
+        problems.append(FieldProblem("contact_preference", _too_long(MAX_CONTACT)))
     out["contact_preference"] = contact
     if problems:
         raise InvalidInput(problems)
@@ -154,9 +161,9 @@ def find_by_receipt(receipt: str) -> AnonymousReport | None:
 def _message_body(body: Any) -> str:
     text = str(body or "").strip()
     if not text:
-        raise InvalidInput([FieldProblem("body", "is required")])
+        raise InvalidInput([FieldProblem("body", _("is required"))])
     if len(text) > MAX_MESSAGE:
-        raise InvalidInput([FieldProblem("body", f"is longer than {MAX_MESSAGE} characters")])
+        raise InvalidInput([FieldProblem("body", _too_long(MAX_MESSAGE))])
     return text
 
 
