@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 
 from django.core import signing
 from django.core.mail import EmailMessage
@@ -22,7 +23,7 @@ def ack_token(delivery: Delivery) -> str:
 
 def delivery_id_from_token(token: str) -> int:
     """The delivery a token names; :class:`signing.BadSignature` if forged or expired."""
-    data = signing.loads(token, salt=ACK_SALT, max_age=conf.ack_link_days() * 86400)
+    data = signing.loads(token, salt=ACK_SALT, max_age=timedelta(days=conf.ack_link_days()))
     return int(data["d"])
 
 

@@ -27,7 +27,8 @@ def drain(limit: int = 100) -> int:
             row.claim("test-worker")
             task, result = row.task, row.task_result
             if task.takes_context:
-                value = task.call(TaskContext(task_result=result), *result.args, **result.kwargs)
+                context = TaskContext(task_result=result)  # type: ignore[arg-type]
+                value = task.call(context, *result.args, **result.kwargs)
             else:
                 value = task.call(*result.args, **result.kwargs)
             row.set_successful(value)
