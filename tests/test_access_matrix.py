@@ -110,6 +110,25 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         None,
         row(403, coordinator=200, analyst=200, coordinator2=200),
     ),
+    # Exports with disclosure control: coordinators and analysts only.
+    (
+        "get",
+        "/api/v1/exports/hxl",
+        None,
+        row(403, coordinator=200, analyst=200, coordinator2=200),
+    ),
+    (
+        "get",
+        "/api/v1/exports/geojson",
+        None,
+        row(403, coordinator=200, analyst=200, coordinator2=200),
+    ),
+    (
+        "get",
+        "/api/v1/exports/xlsx",
+        None,
+        row(403, coordinator=200, analyst=200, coordinator2=200),
+    ),
     # Anonymous intake: open to anyone (the receipt is the key); {incident} stands for an
     # id that is no anonymous report, so handlers get 404 and everyone else 403.
     (

@@ -20,6 +20,7 @@ from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
 from ulinzi.directory.api import router as directory_router
 from ulinzi.incidents.api import router as incidents_router
 from ulinzi.intake.anonymous.api import router as anonymous_router
+from ulinzi.reports.api import router as exports_router
 from ulinzi.vocab.api import router as vocab_router
 
 log = logging.getLogger(__name__)
@@ -140,3 +141,4 @@ api.add_router("/services", directory_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/analysis", analysis_router)
+api.add_router("/exports", exports_router)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ulinzi.intake.selfreport",
     "ulinzi.web",
     "ulinzi.analysis",
+    "ulinzi.reports",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("alerts/", include("ulinzi.alerts.urls")),
     path("anonymous/", include("ulinzi.intake.anonymous.urls")),
     path("analysis/", include("ulinzi.analysis.urls")),
+    path("reports/", include("ulinzi.reports.urls")),
     path("directory/", include("ulinzi.directory.urls")),
     path("organisation/", include("ulinzi.accounts.urls")),
 ]

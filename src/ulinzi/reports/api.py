@@ -1,0 +1,70 @@
+"""``/api/v1/exports/{hxl,geojson,xlsx}``: anonymised or partner exports as a file.
+
+The disclosure report comes in the ``X-Ulinzi-Disclosure`` header (compact JSON), and
+for XLSX also as a sheet and for GeoJSON as the ``ulinzi_disclosure`` member.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+
+from django.http import FileResponse, HttpRequest
+from ninja import Query, Router, Schema
+
+from ulinzi.common.api_auth import actor
+from ulinzi.common.problems import NotAllowed
+from ulinzi.reports import policies, services, writers
+
+router = Router(tags=["exports"])
+
+
+class ExportParams(Schema):
+    level: str = "public"
+    k: str | None = None
+    domain: str | None = None
+    type: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    certainty: str | None = None
+    cause: str | None = None
+    status: str | None = None
+    organisation: str | None = None
+    perpetrator: str | None = None
+    resource: str | None = None
+
+
+def _endpoint(fmt: str) -> Callable[..., FileResponse]:
+    def export(request: HttpRequest, params: Query[ExportParams]) -> FileResponse:
+        who = actor(request)
+        if not policies.can_export(who):
+            raise NotAllowed("exports are for coordinators and analysts")
+        values = params.dict()
+        req = services.parse_request(
+            fmt=fmt, level=values.pop("level"), k=values.pop("k"), filters=values
+        )
+        out = tempfile.TemporaryFile()
+        report = services.export(actor=who, request=req, out=out, via="api")
+        out.seek(0)
+        response = FileResponse(
+            out,
+            as_attachment=True,
+            filename=req.filename(),
+            content_type=writers.CONTENT_TYPES[fmt],
+        )
+        response["X-Ulinzi-Disclosure"] = json.dumps(report, separators=(",", ":"), default=str)
+        return response
+
+    export.__name__ = f"export_{fmt}"
+    return export
+
+
+for _fmt in writers.FORMATS:
+    router.get(
+        f"/{_fmt}",
+        summary=f"Export incidents as {_fmt.upper()} (public or partners level)",
+        operation_id=f"export_{_fmt}",
+    )(_endpoint(_fmt))

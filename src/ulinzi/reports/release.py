@@ -1,0 +1,395 @@
+"""Build a release: the records (and tables) an export may show, and its disclosure report.
+
+Public level: one read of the incidents counts the distinct fine-grained public records
+(country, month, domain, types, resources, facility type, cause, certainty, casualty
+bands); the generalisation scheme is chosen on those counts; records are written from
+the counts, so the database is read once whatever the size.
+
+Partners level: exact records. With ``k`` above 1 a first read counts the
+quasi-identifier groups and a second read writes the records that reach ``k``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ulinzi.incidents.models import COUNT_FIELDS, COUNT_KINDS, Incident
+from ulinzi.reports import disclosure as dc
+from ulinzi.reports.cells import Table, protect
+from ulinzi.reports.columns import (
+    MULTI_SEP,
+    NEVER_EXPORTED,
+    PARTNERS,
+    PUBLIC,
+    PUBLIC_REMOVED,
+    columns_for,
+)
+
+CHUNK = 5000
+DEFAULT_K = 5
+DEFAULT_MAX_SUPPRESSED_SHARE = 0.05
+
+PUBLIC_FIELDS = (
+    "country",
+    "domain",
+    "occurred_on",
+    "occurred_precision",
+    "types",
+    "resources",
+    "facility_type",
+    "cause",
+    "certainty",
+    *COUNT_KINDS,
+)
+PARTNER_FIELDS = (
+    "id",
+    "organisation__name",
+    "country",
+    "admin1_pcode",
+    "admin1_name",
+    "occurred_on",
+    "occurred_precision",
+    "domain",
+    "types",
+    "resources",
+    "facility_type",
+    "cause",
+    "certainty",
+    "perpetrator",
+    "status",
+    *COUNT_FIELDS,
+)
+
+# Public quasi-identifiers, in the order of the fine key; country and domain are kept.
+PUBLIC_HIERARCHIES: tuple[dc.Hierarchy, ...] = (
+    dc.Hierarchy("country", ("country",), 0, dc.drop),
+    dc.Hierarchy("domain", ("domain",), 0, dc.drop),
+    dc.Hierarchy(
+        "period",
+        ("month", "quarter", "year"),
+        1.0,
+        lambda v, lvl: dc.coarsen_period(str(v), lvl),
+    ),
+    dc.Hierarchy(
+        "casualties",
+        ("bands 0/1/2-4/5-9/10+", "bands 0/1-4/5+", "bands 0/1+", "removed"),
+        1.5,
+        dc.coarsen_bands,
+    ),
+    dc.Hierarchy("facility_type", ("kept", "removed"), 1.0, dc.drop),
+    dc.Hierarchy("resources", ("kept", "removed"), 1.0, dc.drop),
+    dc.Hierarchy("types", ("kept", "removed"), 3.0, dc.drop),
+)
+PARTNER_HIERARCHIES: tuple[dc.Hierarchy, ...] = (
+    dc.Hierarchy("country", ("country",), 0, dc.drop),
+    dc.Hierarchy("domain", ("domain",), 0, dc.drop),
+    dc.Hierarchy("types", ("types",), 0, dc.drop),
+    dc.Hierarchy("date", ("day", "month", "year"), 1.0, lambda v, lvl: dc.coarsen_day(str(v), lvl)),
+    dc.Hierarchy("place", ("admin1", "country"), 2.0, dc.drop),
+    dc.Hierarchy(
+        "casualties",
+        ("exact", "bands 0/1/2-4/5-9/10+", "bands 0/1-4/5+"),
+        1.0,
+        lambda v, lvl: (
+            v
+            if lvl == 0
+            else tuple(  # type: ignore[union-attr]
+                dc.coarsen_band(dc.band(n), lvl - 1) if n is not None else "" for n in v
+            )
+        ),
+    ),
+)
+
+
+@dataclass
+class Release:
+    """What an export shows: column order, a row source, tables and the report."""
+
+    level: str
+    columns: list[str]
+    rows: Callable[[], Iterator[list[Any]]]
+    tables: list[Table] = field(default_factory=list)
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def multi(codes: list[str] | None) -> str:
+    return MULTI_SEP.join(sorted(set(codes or ())))
+
+
+def period_bounds(label: str) -> tuple[str, str]:
+    """First and last day of ``YYYY``, ``YYYY-Qn`` or ``YYYY-MM``."""
+    year = int(label[:4])
+    if len(label) == 4:
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
+    if label[5] == "Q":
+        first = (int(label[6]) - 1) * 3 + 1
+        last = first + 2
+    else:
+        first = last = int(label[5:7])
+    end = calendar.monthrange(year, last)[1]
+    return f"{year:04d}-{first:02d}-01", f"{year:04d}-{last:02d}-{end:02d}"
+
+
+def date_label(day: date, precision: str) -> str:
+    """ISO 8601 at the precision the date is known: ``2024-03-05``, ``2024-03`` or ``2024``."""
+    iso = day.isoformat()
+    return iso[:4] if precision == "year" else iso[:7] if precision == "month" else iso
+
+
+def _read(qs: QuerySet[Incident], fields: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+    return qs.order_by().values_list(*fields).iterator(chunk_size=CHUNK)
+
+
+def _base_report(level: str, k: int, records_in: int, max_share: float) -> dict[str, Any]:
+    removed = list(NEVER_EXPORTED) + (list(PUBLIC_REMOVED) if level == PUBLIC else [])
+    return {
+        "level": level,
+        "k_requested": k,
+        "records_in": records_in,
+        "suppression_limit": max_share,
+        "fields_removed": removed,
+    }
+
+
+def build(
+    qs: QuerySet[Incident],
+    *,
+    level: str,
+    k: int | None = None,
+    max_suppressed_share: float = DEFAULT_MAX_SUPPRESSED_SHARE,
+) -> Release:
+    """The release of ``qs`` (already scoped and filtered) at ``level``."""
+    if level == PUBLIC:
+        return _public(qs, k or DEFAULT_K, max_suppressed_share)
+    if level == PARTNERS:
+        return _partners(qs, k or 1, max_suppressed_share)
+    raise ValueError(f"unknown level {level!r}")
+
+
+# ---------------------------------------------------------------- public
+
+
+def _public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
+    fine: Counter[tuple[dc.Key, tuple[str, str]]] = Counter()
+    for row in _read(qs, PUBLIC_FIELDS):
+        country, domain, day, precision, types, resources, facility, cause, certainty = row[:9]
+        bands = tuple(dc.band(n) for n in row[9:])
+        qi = (
+            country,
+            domain,
+            dc.month_label(day, precision),
+            bands,
+            facility or "",
+            multi(resources),
+            multi(types),
+        )
+        fine[(qi, (cause or "", certainty or ""))] += 1
+    records_in = sum(fine.values())
+    groups: Counter[dc.Key] = Counter()
+    for (qi, _rest), n in fine.items():
+        groups[qi] += n
+    scheme = dc.choose_scheme(
+        groups,
+        PUBLIC_HIERARCHIES,
+        k=k,
+        max_suppressed=int(records_in * max_share),
+    )
+    project = dc.Projector(PUBLIC_HIERARCHIES, scheme.levels)
+    released: list[tuple[dc.Key, tuple[str, str], int]] = []
+    for (qi, rest), n in fine.items():
+        key = project(qi)
+        if scheme.group_sizes[key] >= k:
+            released.append((key, rest, n))
+    released.sort(key=lambda item: (item[0][0], item[0][2], item[0][1], str(item)))
+    columns = [c.key for c in columns_for(PUBLIC)]
+
+    def rows() -> Iterator[list[Any]]:
+        bounds: dict[str, tuple[str, str]] = {}
+        for key, (cause, certainty), n in released:
+            country, domain, period, bands, facility, resources, types = key
+            if period not in bounds:
+                bounds[period] = period_bounds(str(period))
+            start, end = bounds[period]
+            record = [
+                country,
+                period,
+                start,
+                end,
+                domain,
+                types,
+                resources,
+                facility,
+                cause,
+                certainty,
+                *bands,
+            ]  # type: ignore[misc]
+            for _ in range(n):
+                yield record
+
+    tables = _public_tables(released, k)
+    report = _base_report(PUBLIC, k, records_in, max_share)
+    records_out = sum(n for _, _, n in released)
+    report.update(
+        records_out=records_out,
+        records_suppressed=records_in - records_out,
+        k_achieved=dc.k_achieved(scheme.group_sizes.values(), k),
+        generalisation=scheme.describe(PUBLIC_HIERARCHIES),
+        information_loss=scheme.loss,
+        quasi_identifiers=[h.name for h in PUBLIC_HIERARCHIES],
+        cells_suppressed={t.name: len(t.hidden) for t in tables},
+        cells_primary={t.name: t.primary for t in tables},
+    )
+    return Release(PUBLIC, columns, rows, tables, report)
+
+
+def _public_tables(released: list[tuple[dc.Key, tuple[str, str], int]], k: int) -> list[Table]:
+    """Frequency tables of the released records, with small cells suppressed."""
+    by_domain: Counter[tuple[str, str]] = Counter()
+    by_period: Counter[tuple[str, str]] = Counter()
+    by_cause: Counter[tuple[str, str]] = Counter()
+    by_certainty: Counter[tuple[str, str]] = Counter()
+    by_type: Counter[tuple[str, str]] = Counter()
+    for key, (cause, certainty), n in released:
+        country, domain, period, _b, _f, _r, types = (str(x) for x in key)
+        by_domain[(country, domain)] += n
+        by_period[(f"{country} {period}", domain)] += n
+        by_cause[(country, cause or "unknown")] += n
+        by_certainty[(country, certainty or "unknown")] += n
+        if types != dc.SUPPRESSED_VALUE:
+            for code in types.split(MULTI_SEP) if types else ["unknown"]:
+                by_type[(country, f"{domain}:{code}")] += n
+    specs = [
+        ("by_domain", "Incidents by country and domain", "country", by_domain),
+        ("by_period", "Incidents by country, period and domain", "country period", by_period),
+        ("by_cause", "Incidents by country and cause", "country", by_cause),
+        ("by_certainty", "Incidents by country and certainty", "country", by_certainty),
+        ("by_type", "Incident types by country (one count per type)", "country", by_type),
+    ]
+    return [
+        protect(Table.from_counts(name, title, row_label, counts), k)
+        for name, title, row_label, counts in specs
+        if counts
+    ]
+
+
+# ---------------------------------------------------------------- partners
+
+
+def _partner_key(row: tuple[Any, ...]) -> dc.Key:
+    return (
+        row[2],
+        row[7],
+        multi(row[8]),
+        date_label(row[5], row[6]),
+        (row[3], row[4]),
+        tuple(row[15 + i * 4] for i in range(len(COUNT_KINDS))),
+    )
+
+
+def _partner_record(
+    row: tuple[Any, ...], key: dc.Key | None = None, levels: tuple[int, ...] = ()
+) -> list[Any]:
+    (
+        ident,
+        org,
+        country,
+        pcode,
+        name,
+        day,
+        precision,
+        domain,
+        types,
+        resources,
+        facility,
+        cause,
+        certainty,
+        perpetrator,
+        status,
+    ) = row[:15]
+    counts: list[Any] = list(row[15:])
+    when = date_label(day, precision)
+    if key is not None:  # generalised by a scheme: date, place, casualty figures
+        when = str(key[3])
+        if key[4] == dc.SUPPRESSED_VALUE:
+            pcode, name = "", ""
+        if levels[5] > 0:
+            totals = key[5]
+            counts = [
+                totals[i // 4] if i % 4 == 0 else None  # type: ignore[index]
+                for i in range(len(COUNT_FIELDS))
+            ]
+    return [
+        str(ident),
+        org,
+        country,
+        pcode,
+        name,
+        when,
+        domain,
+        multi(types),
+        multi(resources),
+        facility,
+        cause,
+        certainty,
+        perpetrator,
+        status,
+        *("" if n is None else n for n in counts),
+    ]
+
+
+def _partners(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
+    columns = [c.key for c in columns_for(PARTNERS)]
+    report = _base_report(PARTNERS, k, 0, max_share)
+    if k <= 1:
+        groups: Counter[dc.Key] = Counter()
+
+        def rows() -> Iterator[list[Any]]:
+            for row in _read(qs, PARTNER_FIELDS):
+                groups[_partner_key(row)] += 1
+                yield _partner_record(row)
+            n = sum(groups.values())
+            report.update(
+                records_in=n,
+                records_out=n,
+                records_suppressed=0,
+                k_achieved=min(groups.values()) if groups else 0,
+            )
+
+        report.update(
+            generalisation={"date": "day", "place": "admin1", "casualties": "exact"},
+            quasi_identifiers=[h.name for h in PARTNER_HIERARCHIES],
+            cells_suppressed={},
+        )
+        return Release(PARTNERS, columns, rows, [], report)
+    groups = Counter(_partner_key(row) for row in _read(qs, PARTNER_FIELDS))
+    records_in = sum(groups.values())
+    scheme = dc.choose_scheme(
+        groups, PARTNER_HIERARCHIES, k=k, max_suppressed=int(records_in * max_share)
+    )
+    project = dc.Projector(PARTNER_HIERARCHIES, scheme.levels)
+    generalised = any(scheme.levels)
+
+    def rows_k() -> Iterator[list[Any]]:
+        for row in _read(qs, PARTNER_FIELDS):
+            key = project(_partner_key(row))
+            if scheme.group_sizes[key] >= k:
+                yield _partner_record(row, key if generalised else None, scheme.levels)
+
+    report.update(
+        records_in=records_in,
+        records_out=records_in - scheme.suppressed,
+        records_suppressed=scheme.suppressed,
+        k_achieved=dc.k_achieved(scheme.group_sizes.values(), k),
+        generalisation=scheme.describe(PARTNER_HIERARCHIES),
+        information_loss=scheme.loss,
+        quasi_identifiers=[h.name for h in PARTNER_HIERARCHIES],
+        cells_suppressed={},
+    )
+    return Release(PARTNERS, columns, rows_k, [], report)

@@ -1,0 +1,158 @@
+"""Exports: check the request, scope the records, build the release, write, audit."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from django.db.models import QuerySet
+
+from ulinzi.accounts.access import ANONYMOUS, Actor
+from ulinzi.audit import services as audit
+from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
+from ulinzi.incidents.models import Incident, Status
+from ulinzi.incidents.selectors import IncidentFilters, apply_filters, visible
+from ulinzi.reports import policies, writers
+from ulinzi.reports.columns import LEVELS, PUBLIC
+from ulinzi.reports.models import Export, exports_dir
+from ulinzi.reports.release import DEFAULT_K, build
+from ulinzi.vocab import registry
+
+COUNTED_STATUSES = (Status.SUBMITTED.value, Status.VERIFIED.value)
+MIN_PUBLIC_K = 5
+MAX_K = 100
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    fmt: str
+    level: str
+    k: int
+    filters: IncidentFilters
+
+    @property
+    def extension(self) -> str:
+        return writers.EXTENSIONS[self.fmt]
+
+    def filename(self, stamp: datetime | None = None) -> str:
+        when = (stamp or datetime.now(UTC)).strftime("%Y%m%d-%H%M")
+        return f"ulinzi-{self.level}-{when}.{self.extension}"
+
+
+def parse_request(
+    *, fmt: str, level: str, k: Any = None, filters: dict[str, Any] | None = None
+) -> ExportRequest:
+    """Validate an export request, naming every field that is wrong."""
+    problems: list[FieldProblem] = []
+    if fmt not in writers.FORMATS:
+        problems.append(FieldProblem("format", f"must be one of {', '.join(writers.FORMATS)}", fmt))
+    if level not in LEVELS:
+        problems.append(FieldProblem("level", f"must be one of {', '.join(LEVELS)}", level))
+    k_value = DEFAULT_K if level == PUBLIC else 1
+    if k not in (None, ""):
+        try:
+            k_value = int(k)
+        except (TypeError, ValueError):
+            problems.append(FieldProblem("k", "must be a whole number", k))
+    lowest = MIN_PUBLIC_K if level == PUBLIC else 1
+    if not lowest <= k_value <= MAX_K:
+        problems.append(
+            FieldProblem("k", f"must be from {lowest} to {MAX_K} at the {level} level", k)
+        )
+    parsed = IncidentFilters()
+    try:
+        parsed = IncidentFilters.from_query(filters or {})
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    if parsed.domain and parsed.domain not in registry.get("domain"):
+        problems.append(FieldProblem("domain", "is not a known domain", parsed.domain))
+    if parsed.date_from and parsed.date_to and parsed.date_from > parsed.date_to:
+        problems.append(
+            FieldProblem("date_to", "must not be before date_from", str(parsed.date_to))
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return ExportRequest(fmt=fmt, level=level, k=k_value, filters=parsed)
+
+
+def scoped(actor: Actor | None, request: ExportRequest) -> QuerySet[Incident]:
+    """The records an export may draw on: what the actor may see (public level) or their
+    own organisations' records (partners level); never drafts, duplicates or rejected.
+
+    ``actor=None`` is the operator at the command line, who holds the whole database.
+    """
+    qs = Incident.objects.all()
+    if actor is not None:
+        if not policies.can_export(actor):
+            raise NotAllowed("exports are for coordinators and analysts")
+        qs = visible(actor)
+        if request.level != PUBLIC:
+            qs = qs.filter(organisation_id__in=sorted(policies.partner_orgs(actor)))
+    statuses = list(COUNTED_STATUSES)
+    if request.filters.status:
+        statuses = [s for s in request.filters.status.split(",") if s in COUNTED_STATUSES]
+    filters = IncidentFilters(**{**request.filters.__dict__, "status": None})
+    return apply_filters(qs, filters).filter(status__in=statuses)
+
+
+def export(
+    *, actor: Actor | None, request: ExportRequest, out: IO[bytes], via: str
+) -> dict[str, Any]:
+    """Write the export to ``out``; return its disclosure report (also audited)."""
+    qs = scoped(actor, request)
+    release = build(qs, level=request.level, k=request.k)
+    writers.write(request.fmt, release, out, qs)
+    report = {
+        "format": request.fmt,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "filters": request.filters.as_query(),
+        **release.report,
+    }
+    audit.record(
+        actor=actor or ANONYMOUS,
+        action="export",
+        object_type="incidents",
+        object_id=f"{request.fmt}:{request.level}",
+        fields=[c for c in release.columns],
+        detail={"via": via, **{k: v for k, v in report.items() if k != "fields_removed"}},
+    )
+    return report
+
+
+def export_to_path(
+    *, actor: Actor | None, request: ExportRequest, path: Path, via: str
+) -> dict[str, Any]:
+    """Write the export file and its ``.disclosure.json`` beside it (for the CLI)."""
+    with path.open("wb") as out:
+        report = export(actor=actor, request=request, out=out, via=via)
+    sidecar_path(path).write_text(json.dumps(report, indent=2, default=str) + "\n")
+    return report
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name.rsplit(".", 1)[0] + ".disclosure.json")
+
+
+def export_to_store(*, actor: Actor, request: ExportRequest) -> Export:
+    """Write the export for its author to download later (web page)."""
+    record = Export(
+        created_by=actor.user,
+        format=request.fmt,
+        level=request.level,
+        k=request.k,
+        filters=request.filters.as_query(),
+        filename=request.filename(),
+    )
+    directory = exports_dir()
+    with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".part") as tmp:
+        report = export(actor=actor, request=request, out=tmp, via="web")
+    Path(tmp.name).replace(record.path)
+    record.report = report
+    record.size = record.path.stat().st_size
+    record.report_path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    record.save()
+    return record

@@ -1,0 +1,109 @@
+"""Export pages: the form, the result with its disclosure report, the download."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ulinzi.accounts.access import actor_for
+from ulinzi.common.problems import InvalidInput, NotAllowed
+from ulinzi.reports import policies, services, writers
+from ulinzi.reports.forms import ExportForm
+from ulinzi.reports.models import Export
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    message = _("Exports and reports are for coordinators and analysts.")
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    if not policies.can_view_reports(actor_for(request.user)):
+        return _forbidden(request)
+    return render(request, "reports/index.html")
+
+
+@login_required
+def export_form(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.can_export(who):
+        return _forbidden(request)
+    form = ExportForm(request.POST or None, initial={"level": "public", "format": "hxl"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.parse_request(
+                fmt=form.cleaned_data["format"],
+                level=form.cleaned_data["level"],
+                k=form.cleaned_data.get("k"),
+                filters=form.filters(),
+            )
+            record = services.export_to_store(actor=who, request=req)
+        except InvalidInput as exc:
+            for problem in exc.problems:
+                field = problem.field if problem.field in form.fields else None
+                form.add_error(field, problem.message)
+        except NotAllowed:
+            return _forbidden(request)
+        else:
+            messages.success(request, _("Export ready."))
+            return redirect("reports:export_result", export_id=record.pk)
+    recent = Export.objects.filter(created_by_id=request.user.pk)[:10]
+    return render(request, "reports/export_form.html", {"form": form, "recent": recent})
+
+
+def _own_export(request: HttpRequest, export_id: UUID) -> Export:
+    record = Export.objects.filter(pk=export_id).first()
+    if record is None or not policies.can_download(actor_for(request.user), record.created_by_id):
+        raise Http404(_("No such export."))
+    return record
+
+
+@login_required
+def export_result(request: HttpRequest, export_id: UUID) -> HttpResponse:
+    record = _own_export(request, export_id)
+    report = record.report
+    rows = [
+        (_("Records in"), report.get("records_in")),
+        (_("Records out"), report.get("records_out")),
+        (_("Records suppressed"), report.get("records_suppressed")),
+        (_("k requested"), report.get("k_requested")),
+        (_("k achieved"), report.get("k_achieved")),
+    ]
+    return render(
+        request,
+        "reports/export_result.html",
+        {"export": record, "report": report, "rows": rows},
+    )
+
+
+@login_required
+def export_download(request: HttpRequest, export_id: UUID) -> FileResponse:
+    record = _own_export(request, export_id)
+    if not record.path.exists():
+        raise Http404(_("The file is no longer kept."))
+    return FileResponse(
+        record.path.open("rb"),
+        as_attachment=True,
+        filename=record.filename,
+        content_type=writers.CONTENT_TYPES[record.format],
+    )
+
+
+@login_required
+def export_report_download(request: HttpRequest, export_id: UUID) -> FileResponse | HttpResponse:
+    record = _own_export(request, export_id)
+    if not record.report_path.exists():
+        return redirect("reports:export_result", export_id=record.pk)
+    name = record.filename.rsplit(".", 1)[0] + ".disclosure.json"
+    return FileResponse(
+        record.report_path.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="application/json",
+    )
