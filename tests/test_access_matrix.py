@@ -60,6 +60,26 @@ VERIFY_INCIDENT = row(
 
 HANDLE_ANONYMOUS = row(403, coordinator=404, investigator=404, coordinator2=404)
 
+CASE_LIST = row(403, coordinator=200, case_worker=200, coordinator2=200)
+CASE_HOLDERS = row(403, coordinator=200, case_worker=200, coordinator2=404)
+CASE_HOLDERS_CREATE = row(403, coordinator=201, case_worker=201, coordinator2=404)
+IPV_ALL_NO = {
+    **{
+        q: False
+        for q in (
+            "escalation",
+            "weapon",
+            "strangled",
+            "threat_to_kill",
+            "separation",
+            "controlling",
+            "pregnant",
+            "children_harmed",
+        )
+    },
+    "fear": "not",
+}
+
 ALERT_EXPIRES = (datetime.now(UTC) + timedelta(days=1)).isoformat()
 
 # (method, path template, body) -> expected status per role.
@@ -98,6 +118,68 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ),
     ("get", "/api/v1/services/{service}", None, row(200)),
     ("patch", "/api/v1/services/{service}", {"hours": "9-5"}, row(403, admin=200, coordinator=200)),
+    # Cases ({case}, {consent}, {referral}, ... are described in ulinzi/cases/tests/matrix.py):
+    # the case worker who holds a case and its organisation's coordinators see it; other
+    # roles are refused (403), another organisation's case roles find nothing (404).
+    ("get", "/api/v1/cases", None, CASE_LIST),
+    ("post", "/api/v1/cases", {"country": "UKR"}, row(403, case_worker=201)),
+    ("get", "/api/v1/cases/protocol", None, CASE_LIST),
+    ("get", "/api/v1/cases/risk-instruments", None, CASE_LIST),
+    ("get", "/api/v1/cases/notifications", None, row(200)),
+    ("post", "/api/v1/cases/notifications/{case_notification}/read", {}, row(404, coordinator=200)),
+    ("get", "/api/v1/cases/{case}", None, CASE_HOLDERS),
+    ("patch", "/api/v1/cases/{case}", {"needs": ["health"]}, CASE_HOLDERS),
+    ("get", "/api/v1/cases/{case}/timeline", None, CASE_HOLDERS),
+    ("get", "/api/v1/cases/{case}/notes", None, CASE_HOLDERS),
+    ("post", "/api/v1/cases/{case}/notes", {"body": "n"}, CASE_HOLDERS_CREATE),
+    ("get", "/api/v1/cases/{case}/consents", None, CASE_HOLDERS),
+    (
+        "post",
+        "/api/v1/cases/{case}/consents",
+        {"purpose": "referral", "recipient": "amani", "scope": ["needs"]},
+        CASE_HOLDERS_CREATE,
+    ),
+    # The coordinator withdraws first; the case worker then finds it already withdrawn.
+    (
+        "post",
+        "/api/v1/cases/{case}/consents/{consent}/withdraw",
+        {},
+        row(403, coordinator=200, case_worker=422, coordinator2=404),
+    ),
+    ("get", "/api/v1/cases/{case}/access-log", None, CASE_HOLDERS),
+    # An unknown service: the holders pass the access check and meet the validation.
+    (
+        "post",
+        "/api/v1/cases/{case}/referrals",
+        {"service": "00000000-0000-0000-0000-000000000000"},
+        row(403, coordinator=422, case_worker=422, coordinator2=404),
+    ),
+    (
+        "post",
+        "/api/v1/cases/{case}/risk-assessments",
+        {"instrument": "ipv", "answers": IPV_ALL_NO},
+        CASE_HOLDERS_CREATE,
+    ),
+    ("get", "/api/v1/cases/{case}/measures", None, CASE_HOLDERS),
+    ("post", "/api/v1/cases/{case}/measures", {"kind": "safety_plan"}, CASE_HOLDERS_CREATE),
+    ("patch", "/api/v1/cases/measures/{measure}", {"status": "active"}, CASE_LIST),
+    (
+        "post",
+        "/api/v1/cases/measures/{measure}/violations",
+        {},
+        row(403, coordinator=201, case_worker=201, coordinator2=201),
+    ),
+    # Referrals: cluster sends, amani (coordinator2) receives and acts.
+    ("get", "/api/v1/referrals", None, CASE_LIST),
+    ("get", "/api/v1/referrals/{referral}", None, CASE_LIST),
+    ("post", "/api/v1/referrals/{referral}/respond", {"accept": True}, row(403, coordinator2=200)),
+    (
+        "post",
+        "/api/v1/referrals/{accepted_referral}/deliver",
+        {"services": "x"},
+        row(403, coordinator2=200),
+    ),
+    ("post", "/api/v1/referrals/{accepted_referral}/close", {}, row(403, coordinator2=200)),
     (
         "get",
         "/api/v1/analysis/summary",

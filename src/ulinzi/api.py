@@ -17,6 +17,8 @@ from ulinzi.analysis.api import router as analysis_router
 from ulinzi.audit.api import router as audit_router
 from ulinzi.common.api_auth import API_AUTH
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
+from ulinzi.cases.api.cases import router as cases_router
+from ulinzi.cases.api.referrals import router as referrals_router
 from ulinzi.directory.api import router as directory_router
 from ulinzi.incidents.api import router as incidents_router
 from ulinzi.intake.anonymous.api import router as anonymous_router
@@ -138,6 +140,8 @@ api.add_router("/incidents", incidents_router)
 api.add_router("/alerts", alerts_router)
 api.add_router("/reports/anonymous", anonymous_router)
 api.add_router("/services", directory_router)
+api.add_router("/cases", cases_router)
+api.add_router("/referrals", referrals_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/analysis", analysis_router)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ulinzi.incidents",
     "ulinzi.alerts",
     "ulinzi.directory",
+    "ulinzi.cases",
     "ulinzi.intake",
     "ulinzi.intake.anonymous",
     "ulinzi.intake.selfreport",

@@ -15,5 +15,6 @@ urlpatterns = [
     path("analysis/", include("ulinzi.analysis.urls")),
     path("reports/", include("ulinzi.reports.urls")),
     path("directory/", include("ulinzi.directory.urls")),
+    path("cases/", include("ulinzi.cases.urls")),
     path("organisation/", include("ulinzi.accounts.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The cases API: ``/cases``, ``/referrals`` and ``/complaints`` routers."""

@@ -1,0 +1,65 @@
+"""``/api/v1/referrals``: both sides of a referral. The receiver sees the shared
+summary a consent in force covers; the sender sees the status; others see nothing."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router
+
+from ulinzi.accounts.access import Actor
+from ulinzi.cases.api.guard import case_actor
+from ulinzi.cases.api.schemas import DeliverIn, ReferralOut, RespondIn
+from ulinzi.cases.models import Referral
+from ulinzi.cases.selectors import referrals as selectors
+from ulinzi.cases.services import referrals
+from ulinzi.common.problems import NotAllowed
+
+router = Router(tags=["referrals"])
+
+
+@router.get("", response=list[ReferralOut], summary="Referrals sent and received")
+def list_referrals(request: HttpRequest, direction: str | None = None) -> list[ReferralOut]:
+    return [
+        ReferralOut.build(r, side) for r, side in selectors.listed(case_actor(request), direction)
+    ]
+
+
+def _receiving(request: HttpRequest, referral_id: UUID) -> tuple[Actor, Referral]:
+    who = case_actor(request)
+    referral, side = selectors.get(who, referral_id)
+    if side != selectors.RECEIVER:
+        raise NotAllowed("only the receiving organisation acts on this referral")
+    return who, referral
+
+
+@router.get("/{referral_id}", response=ReferralOut, summary="One referral")
+def get_referral(request: HttpRequest, referral_id: UUID) -> ReferralOut:
+    who = case_actor(request)
+    referral, side = selectors.get(who, referral_id)
+    shared = selectors.shared_summary(who, referral) if side == selectors.RECEIVER else None
+    return ReferralOut.build(referral, side, shared)
+
+
+@router.post("/{referral_id}/respond", response=ReferralOut, summary="Accept or decline")
+def respond(request: HttpRequest, referral_id: UUID, payload: RespondIn) -> ReferralOut:
+    who, referral = _receiving(request, referral_id)
+    done = referrals.respond(
+        actor=who, referral=referral, accept=payload.accept, reason=payload.reason
+    )
+    return ReferralOut.build(done, selectors.RECEIVER)
+
+
+@router.post("/{referral_id}/deliver", response=ReferralOut, summary="Record services delivered")
+def deliver(request: HttpRequest, referral_id: UUID, payload: DeliverIn) -> ReferralOut:
+    who, referral = _receiving(request, referral_id)
+    done = referrals.deliver(actor=who, referral=referral, services=payload.services)
+    return ReferralOut.build(done, selectors.RECEIVER)
+
+
+@router.post("/{referral_id}/close", response=ReferralOut, summary="Close the referral")
+def close(request: HttpRequest, referral_id: UUID) -> ReferralOut:
+    who, referral = _receiving(request, referral_id)
+    done = referrals.close(actor=who, referral=referral)
+    return ReferralOut.build(done, selectors.RECEIVER)

@@ -1,0 +1,56 @@
+"""The case timeline and the audit trail of case reads, written in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ulinzi.accounts.access import Actor
+from ulinzi.accounts.models import Organisation
+from ulinzi.audit.services import record
+from ulinzi.cases.models import Case, TimelineEntry
+
+
+def timeline(*, actor: Actor, case: Case, kind: str, text: str = "") -> TimelineEntry:
+    orgs = sorted(actor.roles_by_org)
+    org_code = ""
+    if orgs:
+        org_code = (
+            Organisation.objects.filter(
+                pk=case.organisation_id if case.organisation_id in orgs else orgs[0]
+            )
+            .values_list("code", flat=True)
+            .first()
+            or ""
+        )
+    return TimelineEntry.objects.create(
+        case=case,
+        username=actor.user.username if actor.user else "",
+        organisation=org_code,
+        kind=kind,
+        text=text[:400],
+    )
+
+
+def read(*, actor: Actor, case: Case, fields: Iterable[str], action: str = "read") -> None:
+    """Audit one read of a case (who, organisation, when, which fields)."""
+    record(
+        actor=actor,
+        action=action,
+        object_type="case",
+        object_id=case.pk,
+        owner_organisation=case.organisation.code,
+        fields=sorted(set(fields)),
+        detail={"reference": case.reference},
+    )
+
+
+def change(*, actor: Actor, case: Case, action: str, fields: Iterable[str] = ()) -> None:
+    record(
+        actor=actor,
+        action=action,
+        object_type="case",
+        object_id=case.pk,
+        owner_organisation=case.organisation.code,
+        fields=sorted(set(fields)),
+        detail={"reference": case.reference},
+    )

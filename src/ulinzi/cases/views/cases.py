@@ -1,0 +1,280 @@
+"""Case file pages: list, open, the file itself, its access log, notes, consents,
+referral sending, risk assessment and protective measures."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.twofactor import two_factor_required
+from ulinzi.cases import policies
+from ulinzi.cases.forms import CaseForm, ConsentForm, MeasureForm
+from ulinzi.cases.models import Case, Notification, ProtectiveMeasure
+from ulinzi.cases.selectors import cases as selectors
+from ulinzi.cases.selectors import referrals as referral_selectors
+from ulinzi.cases.services import casefile, consent, measures, referrals, risk
+from ulinzi.cases.views.common import attempt, forbidden
+from ulinzi.common.problems import NotAllowed, NotFound
+from ulinzi.directory import selectors as directory
+
+
+def _case(request: HttpRequest, case_id: UUID) -> Case:
+    try:
+        return selectors.get(actor_for(request.user), case_id)
+    except (NotFound, NotAllowed) as exc:
+        raise Http404(str(exc)) from exc
+
+
+@two_factor_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.can_use_cases(who):
+        return forbidden(request, _("Your roles give no access to case files."))
+    flagged = request.GET.get("flagged") == "1"
+    incoming = [r for r, side in referral_selectors.listed(who, "incoming")]
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "cases": selectors.listed(who, flagged=flagged),
+            "flagged": flagged,
+            "incoming": incoming,
+            "can_open": bool(policies.opening_orgs(who)),
+            "unread": Notification.objects.filter(
+                user_id=request.user.pk or 0, read_at__isnull=True
+            ).count(),
+        },
+    )
+
+
+@two_factor_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.opening_orgs(who):
+        return forbidden(request, _("Only case workers open case files."))
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = attempt(
+            request,
+            lambda: casefile.open_case(actor=who, data=dict(form.cleaned_data)),
+            _("Case opened."),
+        )
+        if case is not None:
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/new.html", {"form": form})
+
+
+@two_factor_required
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    try:
+        case = selectors.read(who, case_id)
+    except (NotFound, NotAllowed) as exc:
+        raise Http404(str(exc)) from exc
+    need = request.GET.get("need") or (case.needs[0] if case.needs else None)
+    pathway = directory.pathway(
+        who, need=need, area=case.admin1_pcode or case.country, referrals_only=True
+    )
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "notes": selectors.notes(who, case),
+            "timeline": selectors.timeline(who, case),
+            "consents": selectors.consents(who, case),
+            "referrals": case.referrals.select_related("service", "to_organisation"),
+            "assessments": case.risk_assessments.select_related("instrument")[:10],
+            "measures": case.measures.select_related("owner").prefetch_related("violations"),
+            "instruments": risk.available(),
+            "pathway": pathway,
+            "need": need or "",
+            "consent_form": ConsentForm(),
+            "measure_form": MeasureForm(initial={"owner": case.organisation.code}),
+        },
+    )
+
+
+@two_factor_required
+def access_log(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Who has seen this file: for the case worker to show the survivor."""
+    who = actor_for(request.user)
+    case = _case(request, case_id)
+    return render(
+        request, "cases/access_log.html", {"case": case, "events": selectors.access_log(who, case)}
+    )
+
+
+@two_factor_required
+@require_POST
+def add_note(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    who = actor_for(request.user)
+    attempt(
+        request,
+        lambda: casefile.add_note(actor=who, case=case, body=request.POST.get("body", "")),
+        _("Note added."),
+    )
+    return redirect("cases:detail", case.pk)
+
+
+@two_factor_required
+@require_POST
+def give_consent(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    who = actor_for(request.user)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: consent.give(actor=who, case=case, **form.cleaned_data),
+            _("Consent recorded."),
+        )
+    else:
+        messages.error(request, _("Consent not recorded: %s") % form.errors.as_text())
+    return redirect("cases:detail", case.pk)
+
+
+@two_factor_required
+@require_POST
+def withdraw_consent(request: HttpRequest, case_id: UUID, consent_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    who = actor_for(request.user)
+    found = case.consents.filter(pk=consent_id).first()
+    if found is None:
+        raise Http404
+    attempt(
+        request,
+        lambda: consent.withdraw(actor=who, consent=found, note=request.POST.get("note", "")),
+        _("Consent withdrawn: nothing more is shared under it."),
+    )
+    return redirect("cases:detail", case.pk)
+
+
+@two_factor_required
+@require_POST
+def refer(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    who = actor_for(request.user)
+    sent = attempt(
+        request,
+        lambda: referrals.send(
+            actor=who,
+            case=case,
+            service_id=request.POST.get("service", ""),
+            note=request.POST.get("note", ""),
+        ),
+        _("Referral sent."),
+    )
+    if sent is not None:
+        return redirect("cases:referral", sent.pk)
+    return redirect("cases:detail", case.pk)
+
+
+@two_factor_required
+def assess(request: HttpRequest, case_id: UUID, code: str) -> HttpResponse:
+    case = _case(request, case_id)
+    who = actor_for(request.user)
+    try:
+        instrument = risk.current(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if request.method == "POST":
+        answers: dict[str, object] = {}
+        for q in instrument.definition["questions"]:
+            raw = request.POST.get(q["id"])
+            if q["type"] == "yes_no":
+                answers[q["id"]] = {"yes": True, "no": False}.get(raw or "", None)
+            else:
+                answers[q["id"]] = raw
+        done = attempt(
+            request,
+            lambda: risk.assess(
+                actor=who,
+                case=case,
+                instrument=code,
+                answers=answers,
+                note=request.POST.get("note", ""),
+            ),
+            "",
+        )
+        if done is not None:
+            messages.info(
+                request,
+                _("Risk level: %(level)s (score %(score)s).")
+                % {"level": done.level, "score": done.score},
+            )
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/assess.html", {"case": case, "instrument": instrument})
+
+
+@two_factor_required
+@require_POST
+def add_measure(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    who = actor_for(request.user)
+    form = MeasureForm(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: measures.add(actor=who, case=case, **form.cleaned_data),
+            _("Measure added."),
+        )
+    else:
+        messages.error(request, _("Measure not added: %s") % form.errors.as_text())
+    return redirect("cases:detail", case.pk)
+
+
+def _measure(request: HttpRequest, measure_id: int) -> ProtectiveMeasure:
+    who = actor_for(request.user)
+    found = ProtectiveMeasure.objects.select_related("case", "owner").filter(pk=measure_id).first()
+    if found is None or not policies.can_update_measure(who, found):
+        raise Http404
+    return found
+
+
+@two_factor_required
+@require_POST
+def measure_action(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """Change a measure's status, or record a violation of it."""
+    found = _measure(request, measure_id)
+    who = actor_for(request.user)
+    if request.POST.get("violation"):
+        attempt(
+            request,
+            lambda: measures.record_violation(
+                actor=who,
+                measure=found,
+                occurred_on=request.POST.get("occurred_on") or None,
+                description=request.POST.get("description", ""),
+            ),
+            _("Violation recorded; the risk level was raised and the coordinators told."),
+        )
+    else:
+        attempt(
+            request,
+            lambda: measures.update(
+                actor=who, measure=found, data={"status": request.POST.get("status")}
+            ),
+            _("Measure updated."),
+        )
+    back = request.POST.get("back")
+    if back == "protocol" or not policies.can_view_case(who, found.case):
+        return redirect("cases:protocol")
+    return redirect("cases:detail", found.case_id)
+
+
+@two_factor_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    rows = Notification.objects.filter(user_id=request.user.pk or 0)
+    if request.method == "POST":
+        rows.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("cases:notifications")
+    return render(request, "cases/notifications.html", {"rows": rows[:200]})
