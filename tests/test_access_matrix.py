@@ -373,7 +373,14 @@ def test_web_pages_require_sign_in(db: Any) -> None:
     from django.test import Client
 
     client = Client()
-    open_pages = {"login", "set_language", "report_anonymously", "follow_report"}
+    open_pages = {
+        "login",
+        "set_language",
+        "report_anonymously",
+        "follow_report",
+        "selfreport_sw",
+        "selfreport_manifest",
+    }
     checked = 0
     for pattern in _web_patterns(get_resolver()):
         name = pattern[0]

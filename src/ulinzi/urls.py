@@ -12,6 +12,7 @@ urlpatterns = [
     path("incidents/", include("ulinzi.incidents.urls")),
     path("alerts/", include("ulinzi.alerts.urls")),
     path("anonymous/", include("ulinzi.intake.anonymous.urls")),
+    path("report/", include("ulinzi.intake.selfreport.urls")),
     path("analysis/", include("ulinzi.analysis.urls")),
     path("reports/", include("ulinzi.reports.urls")),
     path("directory/", include("ulinzi.directory.urls")),
