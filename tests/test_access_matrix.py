@@ -81,6 +81,8 @@ IPV_ALL_NO = {
 }
 
 ALERT_EXPIRES = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+DEPARTS = datetime.now(UTC) + timedelta(hours=72)
+DECONFLICTION_USERS = row(200, case_worker=403, investigator=403, reporter=403)
 
 # (method, path template, body) -> expected status per role.
 # {incident} is a GBV incident of organisation "cluster" recorded by "monitor": GBV is
@@ -269,14 +271,24 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         {"name": "t", "pcodes": ["UA48"]},
         row(201, party_focal_point=403),
     ),
-    ("get", "/api/v1/alerts/subscriptions/{subscription}", None, row(404, admin=200, coordinator=200)),
+    (
+        "get",
+        "/api/v1/alerts/subscriptions/{subscription}",
+        None,
+        row(404, admin=200, coordinator=200),
+    ),
     (
         "patch",
         "/api/v1/alerts/subscriptions/{subscription}",
         {"active": True},
         row(404, admin=200, coordinator=200),
     ),
-    ("delete", "/api/v1/alerts/subscriptions/{subscription}", None, row(404, admin=204, coordinator=204)),
+    (
+        "delete",
+        "/api/v1/alerts/subscriptions/{subscription}",
+        None,
+        row(404, admin=204, coordinator=204),
+    ),
     ("get", "/api/v1/alerts/{alert}", None, row(200, party_focal_point=404, coordinator2=404)),
     (
         "get",
@@ -295,6 +307,70 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         "/api/v1/alerts/{alert}/cancel",
         {},
         row(403, coordinator=200, monitor=200, party_focal_point=404, coordinator2=404),
+    ),
+    # Deconfliction: {site}, {movement}, {notification}, {batch}, {party} are described in
+    # ulinzi/alerts/tests/matrix.py (amani's items, notified to party-a).
+    ("get", "/api/v1/deconfliction/sites", None, DECONFLICTION_USERS),
+    (
+        "post",
+        "/api/v1/deconfliction/sites",
+        {"name": "t", "site_type": "office", "lat": 1, "lon": 1, "valid_from": "2025-01-01"},
+        row(403, admin=201, coordinator=201, monitor=201, coordinator2=201),
+    ),
+    ("get", "/api/v1/deconfliction/sites/{site}", None, row(404, coordinator2=200)),
+    (
+        "post",
+        "/api/v1/deconfliction/sites/{site}/removal",
+        {"reason": "t"},
+        row(404, coordinator2=200),
+    ),
+    ("post", "/api/v1/deconfliction/sites/{site}/removal/send", {}, row(404, coordinator2=201)),
+    ("get", "/api/v1/deconfliction/movements", None, DECONFLICTION_USERS),
+    (
+        "post",
+        "/api/v1/deconfliction/movements",
+        {
+            "purpose": "t",
+            "route": [[1, 1], [1, 2]],
+            "departure_from": DEPARTS.isoformat(),
+            "departure_until": (DEPARTS + timedelta(hours=1)).isoformat(),
+            "arrival_from": (DEPARTS + timedelta(hours=2)).isoformat(),
+            "arrival_until": (DEPARTS + timedelta(hours=3)).isoformat(),
+        },
+        row(403, admin=201, coordinator=201, monitor=201, coordinator2=201),
+    ),
+    ("get", "/api/v1/deconfliction/movements/{movement}", None, row(404, coordinator2=200)),
+    (
+        "post",
+        "/api/v1/deconfliction/notifications",
+        {"parties": ["party-a"]},
+        row(403, coordinator=422, coordinator2=422),
+    ),
+    ("get", "/api/v1/deconfliction/notifications", None, DECONFLICTION_USERS),
+    (
+        "get",
+        "/api/v1/deconfliction/notifications/{notification}",
+        None,
+        row(404, coordinator2=200),
+    ),
+    (
+        "post",
+        "/api/v1/deconfliction/notifications/{notification}/acknowledge",
+        {},
+        row(404, coordinator2=403),
+    ),
+    ("post", "/api/v1/deconfliction/batches/{batch}/acknowledge", {}, row(404, coordinator2=403)),
+    (
+        "get",
+        "/api/v1/deconfliction/exports/{party}/csv",
+        None,
+        row(403, coordinator=200, coordinator2=200),
+    ),
+    (
+        "get",
+        "/api/v1/deconfliction/exports/{party}/geojson",
+        None,
+        row(403, coordinator=200, coordinator2=200),
     ),
 ]
 

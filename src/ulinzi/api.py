@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ulinzi.accounts.api import router as accounts_router
 from ulinzi.alerts.api import router as alerts_router
+from ulinzi.alerts.deconfliction.api import router as deconfliction_router
 from ulinzi.analysis.api import router as analysis_router
 from ulinzi.audit.api import router as audit_router
 from ulinzi.common.api_auth import API_AUTH
@@ -138,6 +139,7 @@ def health(request: HttpRequest) -> HttpResponse:
 api.add_router("/vocabularies", vocab_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/alerts", alerts_router)
+api.add_router("/deconfliction", deconfliction_router)
 api.add_router("/reports/anonymous", anonymous_router)
 api.add_router("/services", directory_router)
 api.add_router("/cases", cases_router)

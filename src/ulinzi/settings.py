@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ulinzi.geo",
     "ulinzi.incidents",
     "ulinzi.alerts",
+    "ulinzi.alerts.deconfliction",
     "ulinzi.directory",
     "ulinzi.cases",
     "ulinzi.intake",

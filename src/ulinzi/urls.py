@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("ulinzi.web.urls")),
     path("incidents/", include("ulinzi.incidents.urls")),
     path("alerts/", include("ulinzi.alerts.urls")),
+    path("deconfliction/", include("ulinzi.alerts.deconfliction.urls")),
     path("anonymous/", include("ulinzi.intake.anonymous.urls")),
     path("report/", include("ulinzi.intake.selfreport.urls")),
     path("analysis/", include("ulinzi.analysis.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ulinzi.alerts.deconfliction.demo import ensure_parties
 from ulinzi.demo import generated, organisations
 from ulinzi.intake.anonymous import routing as anonymous_routing
 
@@ -15,6 +16,7 @@ def load(echo: Printer = print) -> None:
     organisations.load_organisations()
     echo("demo organisations and users ready")
     anonymous_routing.configure_demo()
+    ensure_parties(organisations.demo_password())
     from ulinzi.demo import real_data
 
     real_data.load(echo)

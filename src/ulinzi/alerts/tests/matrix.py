@@ -12,8 +12,12 @@ from typing import Any
 
 from django.utils import timezone
 
+DECONFLICTION = ("{site}", "{movement}", "{notification}", "{batch}", "{party}")
+
 
 def placeholders(template: str) -> dict[str, Any]:
+    if any(key in template for key in DECONFLICTION):
+        return deconfliction_placeholders()
     if "{alert}" not in template and "{subscription}" not in template:
         return {}
     from ulinzi.accounts.access import actor_for
@@ -38,3 +42,51 @@ def placeholders(template: str) -> dict[str, Any]:
         },
     )
     return {"alert": alert.pk, "subscription": sub.pk}
+
+
+def deconfliction_placeholders() -> dict[str, Any]:
+    """{site}: an amani warehouse, notified to party-a, removal requested; {movement}:
+    an amani convoy notified to party-a; {notification} and {batch}: party-a's; {party}:
+    party-a. The matrix's party_focal_point is cluster's, a focal point of no party."""
+    from ulinzi.accounts.access import actor_for
+    from ulinzi.accounts.models import User
+    from ulinzi.alerts.deconfliction import services
+    from ulinzi.alerts.deconfliction.demo import ensure_parties
+
+    ensure_parties("matrix-only-pw")
+    monitor = actor_for(User.objects.get(username="monitor2"))
+    coordinator = actor_for(User.objects.get(username="coordinator2"))
+    site = services.register_site(
+        actor=monitor,
+        data={
+            "name": "Warehouse",
+            "site_type": "warehouse",
+            "lat": 48.4,
+            "lon": 35.0,
+            "valid_from": "2025-01-01",
+        },
+    )
+    start = timezone.now() + timedelta(hours=72)
+    movement = services.register_movement(
+        actor=monitor,
+        data={
+            "purpose": "Convoy",
+            "route": [[48.4, 35.0], [47.8, 35.1]],
+            "departure_from": start.isoformat(),
+            "departure_until": (start + timedelta(hours=1)).isoformat(),
+            "arrival_from": (start + timedelta(hours=2)).isoformat(),
+            "arrival_until": (start + timedelta(hours=3)).isoformat(),
+        },
+    )
+    [batch] = services.send(
+        actor=coordinator, parties=["party-a"], sites=[site], movements=[movement]
+    )
+    services.request_site_removal(actor=monitor, site=site, reason="closed")
+    notification = batch.notifications.get(site=site)
+    return {
+        "site": site.pk,
+        "movement": movement.pk,
+        "notification": notification.pk,
+        "batch": batch.pk,
+        "party": "party-a",
+    }

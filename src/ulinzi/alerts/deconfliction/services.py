@@ -1,0 +1,407 @@
+"""Writes for deconfliction: register, review and send, acknowledge, request removal.
+
+Every step that concerns a notification appends an :class:`Event` (who, when, what),
+which is never changed or deleted: a dispute needs the record.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ulinzi.accounts.access import Actor
+from ulinzi.accounts.models import Organisation
+from ulinzi.alerts.deconfliction import conf, policies
+from ulinzi.alerts.deconfliction.models import (
+    Batch,
+    Event,
+    Kind,
+    Movement,
+    Notification,
+    Site,
+)
+from ulinzi.alerts.deconfliction.validation import clean_movement, clean_site
+from ulinzi.audit import services as audit
+from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
+
+
+def _own_org(actor: Actor, code: str | None) -> Organisation:
+    allowed = policies.registering_orgs(actor)
+    orgs = Organisation.objects.filter(pk__in=allowed).exclude(kind=Organisation.Kind.PARTY)
+    if code:
+        org = orgs.filter(code=code).first()
+        if org is None:
+            raise InvalidInput(
+                [FieldProblem("organisation", _("you cannot register for this organisation"), code)]
+            )
+        return org
+    found = list(orgs[:2])
+    if not found:
+        raise NotAllowed(
+            _(
+                "only humanitarian organisations' admins, coordinators and monitors "
+                "register sites and movements"
+            )
+        )
+    if len(found) > 1:
+        raise InvalidInput(
+            [FieldProblem("organisation", _("say which organisation (you belong to several)"))]
+        )
+    return found[0]
+
+
+def _cell_for(org: Organisation) -> Organisation:
+    code = conf.cell()
+    if code:
+        cell = Organisation.objects.filter(code=code).first()
+        if cell is not None:
+            return cell
+    return org
+
+
+def lead_time_problem(
+    movement_departs: datetime, *, emergency: bool, now: datetime
+) -> FieldProblem | None:
+    """The reason a movement is too late to notify, or None."""
+    hours = conf.lead_hours(emergency=emergency)
+    if movement_departs - now >= timedelta(hours=hours):
+        return None
+    left = max(0.0, (movement_departs - now).total_seconds() / 3600)
+    message = _(
+        "departs in %(left).0f h; movements must be notified at least %(hours).0f h ahead"
+        " (%(emergency)s). A coordinator may override, with a reason."
+    ) % {
+        "left": left,
+        "hours": hours,
+        "emergency": _("emergency") if emergency else _("not marked emergency"),
+    }
+    return FieldProblem("departure_from", message, movement_departs.isoformat())
+
+
+def _override(actor: Actor, cell: Organisation, override: bool, reason: str) -> bool:
+    if not override:
+        return False
+    if cell.pk not in policies.cells(actor):
+        raise NotAllowed(_("only the coordinator overrides the lead time"))
+    if not reason.strip():
+        raise InvalidInput(
+            [FieldProblem("override_reason", _("say why the lead time is overridden"))]
+        )
+    return True
+
+
+def register_site(
+    *,
+    actor: Actor,
+    data: dict[str, Any],
+    organisation: str | None = None,
+    now: datetime | None = None,
+) -> Site:
+    org = _own_org(actor, organisation)
+    fields = clean_site(data)
+    site = Site.objects.create(
+        organisation=org,
+        coordinated_by=_cell_for(org),
+        created_by=actor.user,
+        created_at=now or timezone.now(),
+        **fields,
+    )
+    audit.record(
+        actor=actor,
+        action="deconfliction.site.register",
+        object_type="site",
+        object_id=site.pk,
+        owner_organisation=org.code,
+    )
+    return site
+
+
+def register_movement(
+    *,
+    actor: Actor,
+    data: dict[str, Any],
+    organisation: str | None = None,
+    override_lead_time: bool = False,
+    override_reason: str = "",
+    now: datetime | None = None,
+) -> Movement:
+    """Register a movement; refused when it departs within the lead time, unless the
+    coordinator overrides (the override and its reason are kept)."""
+    now = now or timezone.now()
+    org = _own_org(actor, organisation)
+    fields = clean_movement(data)
+    cell = _cell_for(org)
+    overridden = _override(actor, cell, override_lead_time, override_reason)
+    late = lead_time_problem(fields["departure_from"], emergency=fields["emergency"], now=now)
+    if late and not overridden:
+        raise InvalidInput([late])
+    movement = Movement.objects.create(
+        organisation=org,
+        coordinated_by=cell,
+        created_by=actor.user,
+        created_at=now,
+        lead_time_override=bool(late and overridden),
+        override_reason=override_reason.strip() if late and overridden else "",
+        override_by=actor.user if late and overridden else None,
+        **fields,
+    )
+    audit.record(
+        actor=actor,
+        action="deconfliction.movement.register",
+        object_type="movement",
+        object_id=movement.pk,
+        owner_organisation=org.code,
+    )
+    return movement
+
+
+def request_site_removal(*, actor: Actor, site: Site, reason: str = "") -> Site:
+    if not policies.can_request_removal(actor, site):
+        raise NotAllowed(_("you cannot remove this site"))
+    if site.status in (Site.Status.REMOVAL_REQUESTED, Site.Status.REMOVED):
+        return site
+    site.removal_reason = reason.strip()
+    if site.notifications.filter(kind=Kind.SITE).exists():
+        site.status = Site.Status.REMOVAL_REQUESTED  # the parties must be told
+    else:
+        site.status = Site.Status.REMOVED  # never notified: nothing to tell
+    site.save(update_fields=["status", "removal_reason"])
+    return site
+
+
+def site_content(site: Site, *, removal: bool = False) -> dict[str, Any]:
+    return {
+        "type": "site_removal" if removal else "site",
+        "id": str(site.pk),
+        "name": site.name,
+        "site_type": site.site_type,
+        "organisation": site.organisation.name,
+        "lat": site.lat,
+        "lon": site.lon,
+        "valid_from": site.valid_from.isoformat(),
+        "valid_until": site.valid_until.isoformat() if site.valid_until else None,
+        "removal_reason": site.removal_reason if removal else None,
+    }
+
+
+def movement_content(m: Movement) -> dict[str, Any]:
+    return {
+        "type": "movement",
+        "id": str(m.pk),
+        "purpose": m.purpose,
+        "organisation": m.organisation.name,
+        "route": m.route,
+        "departure_from": m.departure_from.isoformat(),
+        "departure_until": m.departure_until.isoformat(),
+        "arrival_from": m.arrival_from.isoformat(),
+        "arrival_until": m.arrival_until.isoformat(),
+        "vehicles": m.vehicles,
+        "vehicles_description": m.vehicles_description,
+        "people": m.people,
+        "cargo": m.cargo,
+        "emergency": m.emergency,
+    }
+
+
+def _event(
+    n: Notification, type_: str, *, actor: Actor | None, at: datetime, **detail: Any
+) -> Event:
+    user = actor.user if actor else None
+    return Event.objects.create(
+        notification=n,
+        at=at,
+        type=type_,
+        user=user,
+        username=user.username if user else "",
+        detail=detail,
+    )
+
+
+def _parties(codes: list[str]) -> list[Organisation]:
+    if not codes:
+        raise InvalidInput([FieldProblem("parties", _("name at least one party"))])
+    found = {
+        o.code: o for o in Organisation.objects.filter(code__in=codes, kind=Organisation.Kind.PARTY)
+    }
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "parties", _("not a party to the conflict: %s") % ", ".join(missing), missing
+                )
+            ]
+        )
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+def send(
+    *,
+    actor: Actor,
+    parties: list[str],
+    sites: list[Site] | None = None,
+    movements: list[Movement] | None = None,
+    override_lead_time: bool = False,
+    override_reason: str = "",
+    now: datetime | None = None,
+) -> list[Batch]:
+    """The coordinator sends reviewed sites and movements to the focal points of named
+    parties: one batch per party. Late movements are refused unless overridden."""
+    now = now or timezone.now()
+    sites, movements = list(sites or []), list(movements or [])
+    items: list[Site | Movement] = [*sites, *movements]
+    if not items:
+        raise InvalidInput([FieldProblem("items", _("choose at least one site or movement"))])
+    for item in items:
+        if not policies.can_review(actor, item):
+            raise NotAllowed(_("only the coordinator of these items sends them"))
+    targets = _parties(parties)
+    problems: list[FieldProblem] = []
+    overridden = False
+    for m in movements:
+        late = lead_time_problem(m.departure_from, emergency=m.emergency, now=now)
+        if late:
+            if override_lead_time:
+                overridden = _override(actor, m.coordinated_by, True, override_reason)
+            else:
+                problems.append(
+                    FieldProblem(f"movements[{m.pk}].departure_from", late.message, late.value)
+                )
+    for s in sites:
+        if s.status in (Site.Status.REMOVAL_REQUESTED, Site.Status.REMOVED):
+            problems.append(FieldProblem(f"sites[{s.pk}]", _("this site is being removed")))
+    if problems:
+        raise InvalidInput(problems)
+    batches = []
+    with transaction.atomic():
+        for party in targets:
+            batch = Batch.objects.create(
+                party=party, coordinated_by=items[0].coordinated_by, sent_by=actor.user, sent_at=now
+            )
+            made = 0
+            for item in items:
+                made += _notify(
+                    actor,
+                    batch,
+                    item,
+                    now=now,
+                    override_reason=override_reason if overridden else "",
+                )
+            if made:
+                batches.append(batch)
+            else:
+                batch.delete()
+        for s in sites:
+            Site.objects.filter(pk=s.pk, status=Site.Status.SUBMITTED).update(
+                status=Site.Status.NOTIFIED
+            )
+        for m in movements:
+            Movement.objects.filter(pk=m.pk).update(status=Movement.Status.NOTIFIED)
+    return batches
+
+
+def _deadline(item: Site | Movement, now: datetime) -> datetime:
+    deadline = now + timedelta(hours=conf.ack_hours())
+    if isinstance(item, Movement):
+        deadline = min(deadline, item.departure_from)
+    return deadline
+
+
+def _notify(
+    actor: Actor,
+    batch: Batch,
+    item: Site | Movement,
+    *,
+    now: datetime,
+    override_reason: str = "",
+    removal: bool = False,
+) -> int:
+    """Create one notification (once per party and item); 0 when it was notified already."""
+    if isinstance(item, Site):
+        kind, content = (
+            (Kind.SITE_REMOVAL if removal else Kind.SITE),
+            site_content(item, removal=removal),
+        )
+        link: dict[str, Any] = {"site": item}
+    else:
+        kind, content = Kind.MOVEMENT, movement_content(item)
+        link = {"movement": item}
+    late = (
+        bool(override_reason)
+        and isinstance(item, Movement)
+        and lead_time_problem(item.departure_from, emergency=item.emergency, now=now) is not None
+    )
+    try:
+        with transaction.atomic():
+            n = Notification.objects.create(
+                batch=batch,
+                party=batch.party,
+                coordinated_by=item.coordinated_by,
+                kind=kind,
+                content=content,
+                sent_at=now,
+                ack_deadline=_deadline(item, now),
+                lead_time_override=late,
+                **link,
+            )
+    except IntegrityError:
+        return 0
+    _event(n, Event.Type.SENT, actor=actor, at=now, party=batch.party.code)
+    if late:
+        _event(n, Event.Type.LEAD_TIME_OVERRIDE, actor=actor, at=now, reason=override_reason)
+    return 1
+
+
+def send_removal(*, actor: Actor, site: Site, now: datetime | None = None) -> list[Batch]:
+    """Notify the removal of a site to every party that was notified of it."""
+    now = now or timezone.now()
+    if not policies.can_review(actor, site):
+        raise NotAllowed(_("only the coordinator of this site notifies its removal"))
+    if site.status != Site.Status.REMOVAL_REQUESTED:
+        raise InvalidInput(
+            [FieldProblem("site", _("removal has not been requested for this site"))]
+        )
+    parties = Organisation.objects.filter(
+        pk__in=site.notifications.filter(kind=Kind.SITE).values("party_id")
+    ).order_by("code")
+    batches = []
+    with transaction.atomic():
+        for party in parties:
+            batch = Batch.objects.create(
+                party=party, coordinated_by=site.coordinated_by, sent_by=actor.user, sent_at=now
+            )
+            if _notify(actor, batch, site, now=now, removal=True):
+                batches.append(batch)
+            else:
+                batch.delete()
+        site.status = Site.Status.REMOVED
+        site.save(update_fields=["status"])
+    return batches
+
+
+def acknowledge(
+    *, actor: Actor, notifications: list[Notification], now: datetime | None = None
+) -> int:
+    """A party focal point acknowledges notifications of their own party."""
+    now = now or timezone.now()
+    for n in notifications:
+        if not policies.can_acknowledge(actor, n):
+            raise NotAllowed(_("only the party's focal points acknowledge its notifications"))
+    done = 0
+    with transaction.atomic():
+        for n in notifications:
+            updated = Notification.objects.filter(pk=n.pk, acknowledged_at__isnull=True).update(
+                acknowledged_at=now, acknowledged_by=actor.user
+            )
+            if updated:
+                _event(n, Event.Type.ACKNOWLEDGED, actor=actor, at=now)
+                done += 1
+    return done
+
+
+def acknowledge_batch(*, actor: Actor, batch: Batch, now: datetime | None = None) -> int:
+    return acknowledge(actor=actor, notifications=list(batch.notifications.all()), now=now)

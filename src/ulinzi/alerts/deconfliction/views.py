@@ -1,0 +1,278 @@
+"""Deconfliction pages: register, review and send, the party's inbox, the record."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ulinzi.accounts.access import Actor, actor_for
+from ulinzi.accounts.models import Organisation
+from ulinzi.alerts.deconfliction import conf, policies, selectors, services
+from ulinzi.alerts.deconfliction.models import Movement, Site, SiteType
+from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+def _errors(exc: InvalidInput) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in exc.problems:
+        key = p.field.split("[")[0].split(".")[-1]
+        out[key] = (out[key] + "; " if key in out else "") + p.message
+    return out
+
+
+def _base(who: Actor) -> dict[str, Any]:
+    return {
+        "notice": conf.NOTICE,
+        "can_register": bool(policies.registering_orgs(who)),
+        "is_cell": bool(policies.cells(who)),
+        "is_focal": bool(policies.focal_parties(who)),
+    }
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.can_use(who):
+        return _forbidden(request, _("Your roles give no access to deconfliction."))
+    context = _base(who)
+    context.update(
+        sites=selectors.sites(who).order_by("status", "name")[:300],
+        movements=selectors.movements(who).order_by("-departure_from")[:300],
+        pending_sites=selectors.sites(who).filter(
+            coordinated_by_id__in=policies.cells(who), status=Site.Status.SUBMITTED
+        ),
+        pending_movements=selectors.movements(who).filter(
+            coordinated_by_id__in=policies.cells(who),
+            status=Movement.Status.SUBMITTED,
+            departure_from__gt=timezone.now(),
+        ),
+        removals=selectors.sites(who).filter(
+            coordinated_by_id__in=policies.cells(who), status=Site.Status.REMOVAL_REQUESTED
+        ),
+        overdue=selectors.overdue(who)[:100],
+        parties=Organisation.objects.filter(kind=Organisation.Kind.PARTY).order_by("code"),
+    )
+    return render(request, "deconfliction/overview.html", context)
+
+
+@login_required
+def site_create(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.registering_orgs(who):
+        return _forbidden(request, _("Only humanitarian organisations register sites."))
+    data: dict[str, Any] = {"valid_from": timezone.now().date().isoformat()}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = request.POST.dict()
+        try:
+            site = services.register_site(
+                actor=who, data=data, organisation=data.get("organisation") or None
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            errors = _errors(exc) if isinstance(exc, InvalidInput) else {"organisation": str(exc)}
+        else:
+            messages.success(
+                request, _("Site registered; the coordinator reviews it before notifying.")
+            )
+            return redirect("deconfliction:site", site_id=site.pk)
+    context = _base(who)
+    context.update(data=data, errors=errors, site_types=SiteType.choices)
+    return render(request, "deconfliction/site_form.html", context)
+
+
+@login_required
+def movement_create(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.registering_orgs(who):
+        return _forbidden(request, _("Only humanitarian organisations register movements."))
+    data: dict[str, Any] = {"vehicles": 1, "people": 0}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = request.POST.dict()
+        payload: dict[str, Any] = dict(data)
+        points = [
+            p.split(",") for p in data.get("route", "").replace(";", "\n").splitlines() if p.strip()
+        ]
+        payload["route"] = [[x.strip() for x in p] for p in points]
+        for name in ("departure_from", "departure_until", "arrival_from", "arrival_until"):
+            if len(payload.get(name, "")) == 16:
+                payload[name] += ":00Z"  # datetime-local inputs are in UTC here
+        payload["emergency"] = "emergency" in request.POST
+        try:
+            movement = services.register_movement(
+                actor=who,
+                data=payload,
+                organisation=data.get("organisation") or None,
+                override_lead_time="override_lead_time" in request.POST,
+                override_reason=data.get("override_reason", ""),
+            )
+        except InvalidInput as exc:
+            errors = _errors(exc)
+        except NotAllowed as exc:
+            errors = {"override_lead_time": str(exc)}
+        else:
+            messages.success(
+                request, _("Movement registered; the coordinator reviews it before notifying.")
+            )
+            return redirect("deconfliction:movement", movement_id=movement.pk)
+    context = _base(who)
+    context.update(
+        data=data,
+        errors=errors,
+        lead=conf.lead_hours(emergency=False),
+        lead_emergency=conf.lead_hours(emergency=True),
+    )
+    return render(request, "deconfliction/movement_form.html", context)
+
+
+def _item(who: Actor, getter: Any, pk: UUID) -> Any:
+    try:
+        return getter(who, pk)
+    except (NotFound, NotAllowed) as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+def site_detail(request: HttpRequest, site_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    site = _item(who, selectors.site, site_id)
+    context = _base(who)
+    context.update(
+        site=site,
+        notifications=site.notifications.select_related("party").order_by("sent_at"),
+        can_remove=policies.can_request_removal(who, site)
+        and site.status in ("submitted", "notified"),
+        can_send_removal=policies.can_review(who, site) and site.status == "removal_requested",
+    )
+    return render(request, "deconfliction/site.html", context)
+
+
+@login_required
+def movement_detail(request: HttpRequest, movement_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    movement = _item(who, selectors.movement, movement_id)
+    context = _base(who)
+    context.update(
+        movement=movement,
+        notifications=movement.notifications.select_related("party").order_by("sent_at"),
+    )
+    return render(request, "deconfliction/movement.html", context)
+
+
+@login_required
+@require_POST
+def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    site = _item(who, selectors.site, site_id)
+    try:
+        if request.POST.get("send"):
+            services.send_removal(actor=who, site=site)
+            messages.success(request, _("Removal notified to the parties."))
+        else:
+            services.request_site_removal(
+                actor=who, site=site, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Removal requested."))
+    except NotAllowed as exc:
+        return _forbidden(request, str(exc))
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+    return redirect("deconfliction:site", site_id=site.pk)
+
+
+@login_required
+@require_POST
+def send(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.cells(who):
+        return _forbidden(request, _("Only coordinators send notifications."))
+    try:
+        sites = [selectors.site(who, pk) for pk in request.POST.getlist("sites")]
+        movements = [selectors.movement(who, pk) for pk in request.POST.getlist("movements")]
+        batches = services.send(
+            actor=who,
+            parties=request.POST.getlist("parties"),
+            sites=sites,
+            movements=movements,
+            override_lead_time="override_lead_time" in request.POST,
+            override_reason=request.POST.get("override_reason", ""),
+        )
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except NotAllowed as exc:
+        return _forbidden(request, str(exc))
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Sent to %(n)s parties.") % {"n": len(batches)})
+    return redirect("deconfliction:overview")
+
+
+@login_required
+def party_inbox(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.focal_parties(who):
+        return _forbidden(request, _("Only party focal points have a notification inbox."))
+    notifications = selectors.notifications(who).filter(party_id__in=policies.focal_parties(who))
+    batches: dict[Any, list[Any]] = {}
+    for n in notifications.order_by("-sent_at", "id"):
+        batches.setdefault(n.batch, []).append(n)
+    context = _base(who)
+    context.update(
+        batches=batches,
+        parties=Organisation.objects.filter(
+            pk__in=policies.focal_parties(who), kind=Organisation.Kind.PARTY
+        ),
+    )
+    return render(request, "deconfliction/party.html", context)
+
+
+@login_required
+def notification_detail(request: HttpRequest, notification_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    n = _item(who, selectors.notification, notification_id)
+    context = _base(who)
+    context.update(
+        n=n,
+        events=n.events.all(),
+        can_ack=policies.can_acknowledge(who, n) and not n.acknowledged_at,
+    )
+    return render(request, "deconfliction/notification.html", context)
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, notification_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    n = _item(who, selectors.notification, notification_id)
+    try:
+        services.acknowledge(actor=who, notifications=[n])
+    except NotAllowed as exc:
+        return _forbidden(request, str(exc))
+    messages.success(request, _("Acknowledged."))
+    return redirect("deconfliction:party")
+
+
+@login_required
+@require_POST
+def acknowledge_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    batch = _item(who, selectors.batch, batch_id)
+    try:
+        done = services.acknowledge_batch(actor=who, batch=batch)
+    except NotAllowed as exc:
+        return _forbidden(request, str(exc))
+    messages.success(request, _("%(n)s items acknowledged.") % {"n": done})
+    return redirect("deconfliction:party")
