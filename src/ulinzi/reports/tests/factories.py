@@ -62,7 +62,7 @@ def random_rows(rng: random.Random, n: int, *, secrets: bool = True) -> list[dic
             "occurred_on": start + timedelta(days=rng.randrange(730)),
             "occurred_precision": rng.choice(["day"] * 8 + ["month", "year"]),
             "country": rng.choice(["UKR", "UKR", "SDN", "COD"]),
-            "admin1_pcode": rng.choice(["A1", "A2", "A3", ""]),
+            "admin1_pcode": rng.choice(["ZZP01", "ZZP02", "ZZP03", ""]),
             "admin1_name": "",
             "cause": rng.choice(["armed_conflict", "armed_conflict", "criminal", "unknown"]),
             "certainty": rng.choice(["confirmed", "probable", "possible"]),
@@ -72,11 +72,15 @@ def random_rows(rng: random.Random, n: int, *, secrets: bool = True) -> list[dic
             "status": rng.choice(["submitted", "verified", "verified", "duplicate", "draft"]),
             "killed": rng.choice([None, 0, 0, 1, 2, 3, 7, 12]),
             "injured": rng.choice([None, 0, 1, 4]),
-            "killed_children": rng.choice([None, 0, 1]),
         }
-        row["admin1_name"] = {"A1": "North", "A2": "South", "A3": "East", "": ""}[
-            row["admin1_pcode"]
-        ]
+        if row["killed"] is not None:  # a part never exceeds its total (validation's rule)
+            row["killed_children"] = min(rng.choice([0, 1]), row["killed"])
+        row["admin1_name"] = {
+            "ZZP01": "Northprov",
+            "ZZP02": "Southprov",
+            "ZZP03": "Eastprov",
+            "": "",
+        }[row["admin1_pcode"]]
         if secrets and i % 7 == 0:
             row.update(
                 narrative=SECRET_NARRATIVE,
