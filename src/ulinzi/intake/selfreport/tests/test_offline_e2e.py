@@ -41,8 +41,24 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Any:
             chromium.close()
 
 
+@pytest.fixture
+def server_connections_closed(live_server: Any) -> Any:
+    """After the browser has gone, end the live server's PostgreSQL sessions that a
+    request cut short by the browser left open (they would block dropping the test
+    database). SQLite needs nothing."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 def test_a_report_made_offline_is_sent_once_back_online(
-    demo_orgs: Any, live_server: Any, browser: Any
+    demo_orgs: Any, server_connections_closed: None, live_server: Any, browser: Any
 ) -> None:
     from ulinzi.demo.organisations import demo_password
     from ulinzi.incidents.models import Incident
