@@ -1,4 +1,7 @@
-"""Incident pages: list with filters, detail with history, create and edit."""
+"""Incident pages: list with filters, detail with history, create and edit.
+
+No rules live here: access is asked of :mod:`policies`, reads go through
+:mod:`selectors`, writes through :mod:`services`."""
 
 from __future__ import annotations
 
@@ -15,9 +18,11 @@ from django.views.decorators.http import require_POST
 from ulinzi.accounts.access import actor_for
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.incidents import policies, selectors, services
-from ulinzi.incidents.forms import IncidentForm
+from ulinzi.incidents.forms import IncidentForm, list_menus
 from ulinzi.incidents.models import Incident
 from ulinzi.vocab import registry
+
+PAGE_SIZE = 50
 
 
 def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
@@ -39,22 +44,26 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     try:
         filters = selectors.IncidentFilters.from_query(request.GET)
     except InvalidInput as exc:
-        messages.error(request, str(exc))
+        fields = ", ".join(p.field for p in exc.problems)
+        messages.error(
+            request,
+            _("Some filters were not understood and were left out: %(fields)s.")
+            % {"fields": fields},
+        )
         filters = selectors.IncidentFilters()
     qs = selectors.apply_filters(selectors.visible(who), filters).select_related("organisation")
-    page = Paginator(qs.order_by("-occurred_on", "-created_at"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("-occurred_on", "-created_at"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = filters.as_query()
     return render(
         request,
         "incidents/list.html",
         {
             "page": page,
             "filters": filters,
-            "query": filters.as_query(),
-            "vocab": registry,
-            "domains": registry.get("domain").choices(),
-            "certainties": registry.get("certainty").choices(),
-            "causes": registry.get("cause").choices(),
-            "statuses": registry.get("incident_status").choices(),
+            "query": query,
+            "menus": list_menus(who),
             "can_create": policies.can_create(who),
         },
     )
@@ -73,7 +82,7 @@ def incident_detail(request: HttpRequest, incident_id: UUID) -> HttpResponse:
             "history": incident.changes.all(),
             "can_edit": policies.can_edit(who, incident),
             "can_verify": policies.can_verify(who, incident),
-            "vocab": registry,
+            "certainties": registry.get("certainty").choices(),
         },
     )
 
@@ -83,13 +92,18 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_create(who):
         return _forbidden(request, _("Your roles do not allow recording incidents."))
-    form = IncidentForm(request.POST or None, initial={"cause": "unknown", "occurred_precision": "day"})
+    form = IncidentForm(
+        request.POST or None,
+        actor=who,
+        initial={"cause": "unknown", "occurred_precision": "day"},
+    )
     if request.method == "POST" and form.is_valid() and form.check_rules():
         try:
-            incident, _created = services.create(actor=who, data=form.incident_data())
+            incident, _created = services.create(
+                actor=who, data=form.incident_data(), organisation=form.organisation_code()
+            )
         except InvalidInput as exc:
-            for p in exc.problems:
-                form.add_error(None, f"{p.field}: {p.message}")
+            form.add_problems(exc.problems)
         else:
             messages.success(request, _("Incident recorded."))
             return redirect("incidents:detail", incident_id=incident.pk)
@@ -103,14 +117,20 @@ def incident_edit(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     if not policies.can_edit(who, incident):
         return _forbidden(request, _("You cannot change this incident."))
     narrative_allowed = policies.can_read_narrative(who, incident)
-    initial = {name: getattr(incident, name) for name in IncidentForm.base_fields}
-    if narrative_allowed:
+    initial = IncidentForm.initial_for(incident)
+    if narrative_allowed and request.method != "POST":
         initial["narrative"] = services.read_narrative(actor=who, incident=incident)
     form = IncidentForm(request.POST or None, initial=initial, narrative_allowed=narrative_allowed)
     if request.method == "POST" and form.is_valid() and form.check_rules():
-        services.update(actor=who, incident=incident, data=form.incident_data())
-        messages.success(request, _("Changes saved."))
-        return redirect("incidents:detail", incident_id=incident.pk)
+        try:
+            services.update(actor=who, incident=incident, data=form.incident_data())
+        except InvalidInput as exc:
+            form.add_problems(exc.problems)
+        except NotAllowed:
+            return _forbidden(request, _("You cannot change this incident."))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("incidents:detail", incident_id=incident.pk)
     return render(request, "incidents/form.html", {"form": form, "editing": incident})
 
 
@@ -126,10 +146,21 @@ def incident_verify(request: HttpRequest, incident_id: UUID) -> HttpResponse:
             certainty=request.POST.get("certainty") or None,
             note=request.POST.get("note", ""),
         )
-    except NotAllowed as exc:
-        return _forbidden(request, str(exc))
+    except NotAllowed:
+        return _forbidden(
+            request,
+            _(
+                "Only a coordinator or investigator of the reporting "
+                "organisation can verify an incident."
+            ),
+        )
     except InvalidInput as exc:
-        messages.error(request, str(exc))
+        if any(p.field == "status" for p in exc.problems):
+            messages.error(
+                request, _("A duplicate cannot be verified; verify its canonical record.")
+            )
+        else:
+            messages.error(request, _("That certainty is not one of the list."))
     else:
         messages.success(request, _("Incident verified."))
     return redirect("incidents:detail", incident_id=incident.pk)
@@ -142,10 +173,16 @@ def incident_reject(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     incident = _get(request, incident_id)
     try:
         services.reject(actor=who, incident=incident, reason=request.POST.get("reason", ""))
-    except NotAllowed as exc:
-        return _forbidden(request, str(exc))
-    except InvalidInput as exc:
-        messages.error(request, str(exc))
+    except NotAllowed:
+        return _forbidden(
+            request,
+            _(
+                "Only a coordinator or investigator of the reporting "
+                "organisation can reject an incident."
+            ),
+        )
+    except InvalidInput:
+        messages.error(request, _("Give a reason to reject the incident."))
     else:
         messages.success(request, _("Incident rejected."))
     return redirect("incidents:detail", incident_id=incident.pk)

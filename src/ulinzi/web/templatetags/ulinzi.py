@@ -1,14 +1,30 @@
-"""Template filters that turn vocabulary codes into labels in the page's language."""
+"""Template filters that turn codes into words in the page's language."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ulinzi.vocab import registry
+from ulinzi.web.i18n import country_name as _country_name
 
 register = template.Library()
+
+# Incident fields whose values are codes of a vocabulary.
+FIELD_VOCABS = {
+    "domain": "domain",
+    "cause": "cause",
+    "certainty": "certainty",
+    "perpetrator": "perpetrator",
+    "facility_type": "facility_type",
+    "geo_precision": "geo_precision",
+    "status": "incident_status",
+}
 
 
 @register.filter
@@ -22,25 +38,102 @@ def label(code: str, vocabulary: str) -> str:
         return code
 
 
+def _type_label(code: str, domain: str | None = None) -> str:
+    domains = [domain] if domain in registry.DOMAIN_TYPES else []
+    for d in [*domains, *registry.DOMAIN_TYPES]:
+        vocab = registry.types_for(d)
+        if code in vocab:
+            return vocab.label(code)
+    return code
+
+
 @register.filter
 def type_labels(codes: Iterable[str], domain: str) -> str:
     """``{{ incident.types|type_labels:incident.domain }}``"""
-    try:
-        vocab = registry.types_for(domain)
-    except KeyError:
-        return ", ".join(codes)
-    return ", ".join(vocab.label(c) for c in codes)
+    return ", ".join(_type_label(c, domain) for c in codes or ())
 
 
 @register.filter
 def labels(codes: Iterable[str], vocabulary: str) -> str:
-    return ", ".join(label(c, vocabulary) for c in codes)
+    return ", ".join(label(c, vocabulary) for c in codes or ())
+
+
+@register.filter
+def code_list_labels(codes: str, vocabulary: str) -> str:
+    """``"draft,submitted"|code_list_labels:"incident_status"`` → ``Draft, Submitted``"""
+    return labels([c for c in (codes or "").split(",") if c], vocabulary)
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """``{{ incident.country|country_name }}`` → ``Ukraine`` / ``أوكرانيا``"""
+    return _country_name(code) if code else ""
+
+
+@register.filter
+def precision(code: str) -> str:
+    """How precisely a date is known, in words."""
+    words = {
+        "day": pgettext("date precision", "exact day"),
+        "month": pgettext("date precision", "month only"),
+        "year": pgettext("date precision", "year only"),
+    }
+    return words.get(code, code)
+
+
+@register.filter
+def history_action(action: str) -> str:
+    words = {
+        "created": _("recorded"),
+        "updated": _("changed"),
+        "verified": _("verified"),
+        "rejected": _("rejected"),
+    }
+    return words.get(action, action)
+
+
+@register.filter
+def field_label(name: str) -> str:
+    from ulinzi.incidents.forms import field_labels
+
+    return field_labels().get(name, name)
+
+
+@register.filter
+def change_value(value: Any, field: str) -> str:
+    """One side of a change in an incident's history, in words."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if value == "(set)":
+        return _("(given)")
+    if value == "(hidden)":
+        return _("(hidden)")
+    if value == "(changed)":
+        return _("(changed)")
+    if field in FIELD_VOCABS:
+        return label(str(value), FIELD_VOCABS[field])
+    if field == "occurred_precision":
+        return precision(str(value))
+    if field == "country":
+        return country_name(str(value))
+    if field == "types" and isinstance(value, list):
+        return type_labels(value, "")
+    if field == "resources" and isinstance(value, list):
+        return labels(value, "resource")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+@register.filter
+def incident_counts(incident: Any) -> dict[str, Any]:
+    from ulinzi.incidents.forms import count_table
+
+    return count_table(incident)
 
 
 @register.simple_tag
 def query_with(query: dict[str, str], **changes: str) -> str:
     """The current filters as a query string, with some values replaced."""
-    from urllib.parse import urlencode
-
     merged = {**query, **{k: v for k, v in changes.items() if v is not None}}
     return urlencode({k: v for k, v in merged.items() if v})
