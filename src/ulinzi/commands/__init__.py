@@ -6,7 +6,7 @@ import argparse
 import importlib
 from collections.abc import Callable
 
-MODULES = ("demo", "serve", "worker", "token", "keys", "alerts", "bench", "export")
+MODULES = ("demo", "serve", "worker", "token", "keys", "alerts", "bench", "export", "anonymous")
 
 
 def register_all() -> dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]]:
