@@ -63,6 +63,10 @@ HANDLE_ANONYMOUS = row(403, coordinator=404, investigator=404, coordinator2=404)
 CASE_LIST = row(403, coordinator=200, case_worker=200, coordinator2=200)
 CASE_HOLDERS = row(403, coordinator=200, case_worker=200, coordinator2=404)
 CASE_HOLDERS_CREATE = row(403, coordinator=201, case_worker=201, coordinator2=404)
+COMPLAINT_LIST = row(403, coordinator=200, investigator=200, coordinator2=200)
+COMPLAINT_CREATE = row(403, coordinator=201, investigator=201, coordinator2=201)
+COMPLAINT_HANDLERS = row(403, coordinator=200, investigator=200, coordinator2=404)
+COMPLAINT_HANDLERS_CREATE = row(403, coordinator=201, investigator=201, coordinator2=404)
 IPV_ALL_NO = {
     **{
         q: False
@@ -182,6 +186,49 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         row(403, coordinator2=200),
     ),
     ("post", "/api/v1/referrals/{accepted_referral}/close", {}, row(403, coordinator2=200)),
+    # SEAH complaints: the responsible organisation's coordinators and investigators
+    # handle them (the subject: investigators only); complainants see their own; the
+    # receipt endpoints and the statistics are public.
+    ("get", "/api/v1/complaints", None, COMPLAINT_LIST),
+    ("post", "/api/v1/complaints", {"kind": "sexual_abuse"}, COMPLAINT_CREATE),
+    ("get", "/api/v1/complaints/overdue", None, COMPLAINT_LIST),
+    ("get", "/api/v1/complaints/statistics", None, public()),
+    ("get", "/api/v1/complaints/mine", None, row(200)),
+    (
+        "post",
+        "/api/v1/complaints/mine",
+        {"organisation": "cluster", "kind": "other", "description": "d"},
+        row(201),
+    ),
+    (
+        "post",
+        "/api/v1/complaints/mine/{complaint_ref}/messages",
+        {"body": "b"},
+        row(404, reporter=201),
+    ),
+    ("post", "/api/v1/complaints/status", {"receipt": "0" * 20}, public(404)),
+    ("post", "/api/v1/complaints/status/messages", {"receipt": "0" * 20, "body": "b"}, public(404)),
+    ("get", "/api/v1/complaints/{complaint}", None, COMPLAINT_HANDLERS),
+    (
+        "post",
+        "/api/v1/complaints/{complaint}/advance",
+        {"owner": "investigator"},
+        COMPLAINT_HANDLERS,
+    ),
+    (
+        "post",
+        "/api/v1/complaints/{complaint}/subject",
+        {"identity": "x"},
+        row(403, investigator=204, coordinator2=404),
+    ),
+    ("post", "/api/v1/complaints/{complaint}/notes", {"body": "b"}, COMPLAINT_HANDLERS_CREATE),
+    ("post", "/api/v1/complaints/{complaint}/messages", {"body": "b"}, COMPLAINT_HANDLERS_CREATE),
+    (
+        "post",
+        "/api/v1/complaints/{complaint}/assistance",
+        {"kind": "medical"},
+        COMPLAINT_HANDLERS_CREATE,
+    ),
     (
         "get",
         "/api/v1/analysis/summary",
@@ -456,6 +503,8 @@ def test_web_pages_require_sign_in(db: Any) -> None:
         "follow_report",
         "selfreport_sw",
         "selfreport_manifest",
+        "complaint_follow",
+        "complaint_statistics",
     }
     checked = 0
     for pattern in _web_patterns(get_resolver()):

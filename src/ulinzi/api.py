@@ -19,6 +19,7 @@ from ulinzi.audit.api import router as audit_router
 from ulinzi.common.api_auth import API_AUTH
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
 from ulinzi.cases.api.cases import router as cases_router
+from ulinzi.cases.api.complaints import router as complaints_router
 from ulinzi.cases.api.referrals import router as referrals_router
 from ulinzi.directory.api import router as directory_router
 from ulinzi.incidents.api import router as incidents_router
@@ -144,6 +145,7 @@ api.add_router("/reports/anonymous", anonymous_router)
 api.add_router("/services", directory_router)
 api.add_router("/cases", cases_router)
 api.add_router("/referrals", referrals_router)
+api.add_router("/complaints", complaints_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/analysis", analysis_router)

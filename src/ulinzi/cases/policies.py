@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.roles import Role
-from ulinzi.cases.models import Case, ProtectiveMeasure, Referral
+from ulinzi.cases.models import Case, Complaint, ProtectiveMeasure, Referral
 
 CASE_WORKER = (Role.CASE_WORKER,)
 SUPERVISORS = (Role.COORDINATOR,)
@@ -80,3 +80,16 @@ def complaint_orgs(actor: Actor) -> set[int]:
 
 def subject_orgs(actor: Actor) -> set[int]:
     return actor.orgs_with(*SUBJECT_ROLES)
+
+
+def can_handle(actor: Actor, complaint: Complaint) -> bool:
+    return complaint.organisation_id in complaint_orgs(actor)
+
+
+def can_see_subject(actor: Actor, complaint: Complaint) -> bool:
+    """The subject of a complaint: the responsible organisation's investigators only."""
+    return complaint.organisation_id in subject_orgs(actor)
+
+
+def can_set_deadlines(actor: Actor, organisation_id: int) -> bool:
+    return organisation_id in actor.orgs_with(Role.COORDINATOR)

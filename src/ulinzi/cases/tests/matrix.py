@@ -9,6 +9,8 @@ measures and notifications (tests/test_access_matrix.py), made only when a path 
 - {measure}: a protective measure on the case carried out by amani (with a protection
   consent), so amani's coordinator is party to it.
 - {case_notification}: a notification in cluster's coordinator's inbox.
+- {complaint}: a SEAH complaint for "cluster" recorded by its investigator, with a subject;
+  {complaint_ref}: the reference of a complaint "reporter" filed themselves.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 NAMES = ("case", "consent", "referral", "accepted_referral", "measure", "case_notification")
+COMPLAINTS = ("complaint", "complaint_ref")
 
 
 def placeholders(template: str) -> dict[str, Any]:
@@ -24,7 +27,27 @@ def placeholders(template: str) -> dict[str, Any]:
         out["service"] = _service().pk
     if any("{" + name + "}" in template for name in NAMES):
         out.update(_case_objects(template))
+    if any("{" + name + "}" in template for name in COMPLAINTS):
+        out.update(_complaints())
     return out
+
+
+def _complaints() -> dict[str, Any]:
+    from ulinzi.accounts.access import actor_for
+    from ulinzi.accounts.models import User
+    from ulinzi.cases.services import complaints
+
+    def who(name: str) -> Any:
+        return actor_for(User.objects.get(username=name))
+
+    made = complaints.create(
+        actor=who("investigator"),
+        data={"kind": "sexual_abuse", "description": "d", "subject_identity": "s"},
+    )
+    own = complaints.file_own(
+        actor=who("reporter"), organisation="cluster", data={"kind": "other", "description": "d"}
+    )
+    return {"complaint": made.pk, "complaint_ref": own.reference}
 
 
 def _service() -> Any:

@@ -83,6 +83,7 @@ def test_withdrawal_stops_sharing_at_once_and_is_recorded(
     # The withdrawal is itself on record: the consent row, the timeline and the audit log.
     consent = Consent.objects.get(pk=consent_for_amani.pk)
     assert consent.withdrawal_note == "survivor changed her mind"
+    assert consent.withdrawal_recorded_by is not None
     assert consent.withdrawal_recorded_by.username == "case_worker"
     assert case.timeline.filter(kind="consent_withdrawn").exists()
     assert AuditEvent.objects.filter(object_id=str(case.pk), action="consent_withdrawn").exists()

@@ -1,0 +1,298 @@
+"""SEAH complaint pages: the handlers' dashboard and file, the complainant's own view
+(account or receipt code), and the public transparency statistics."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.models import Organisation
+from ulinzi.accounts.twofactor import two_factor_required
+from ulinzi.cases import policies
+from ulinzi.cases.models import STAGE_ORDER, AssistanceKind, AssistanceStatus, Outcome, Stage
+from ulinzi.cases.selectors import complaints as selectors
+from ulinzi.cases.services import complaints
+from ulinzi.cases.views.common import attempt, forbidden
+from ulinzi.common.problems import NotAllowed, NotFound
+from ulinzi.intake.anonymous import ratelimit
+from ulinzi.intake.anonymous.api import client_of
+from ulinzi.intake.anonymous.services import find_by_receipt
+
+
+@two_factor_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.complaint_orgs(who):
+        return forbidden(request, _("Only coordinators and investigators handle complaints."))
+    if request.method == "POST":
+        org = Organisation.objects.filter(pk__in=policies.complaint_orgs(who)).first()
+        days = request.POST.get("days", "")
+        attempt(
+            request,
+            lambda: complaints.set_deadline(
+                actor=who,
+                organisation=org,  # type: ignore[arg-type]
+                stage=request.POST.get("stage", ""),
+                days=int(days) if days.isdigit() else -1,
+            ),
+            _("Deadline saved."),
+        )
+        return redirect("cases:complaints")
+    orgs = policies.complaint_orgs(who)
+    deadlines = {
+        org: {s: complaints.deadline_days(org, s) for s in STAGE_ORDER} for org in sorted(orgs)
+    }
+    return render(
+        request,
+        "cases/complaints/dashboard.html",
+        {
+            "rows": selectors.visible(who).prefetch_related("periods")[:500],
+            "overdue": selectors.overdue(who),
+            "now": timezone.now(),
+            "stages": Stage.choices,
+            "deadlines": deadlines,
+        },
+    )
+
+
+@two_factor_required
+def new(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.complaint_orgs(who):
+        return forbidden(request, _("Only coordinators and investigators record complaints."))
+    if request.method == "POST":
+        data = {
+            k: request.POST.get(k, "")
+            for k in (
+                "source",
+                "kind",
+                "description",
+                "country",
+                "admin1_name",
+                "complainant_name",
+                "complainant_contact",
+                "complainant_username",
+                "anonymous_report",
+            )
+        }
+        if policies.subject_orgs(who):
+            data["subject_identity"] = request.POST.get("subject_identity", "")
+            data["subject_organisation"] = request.POST.get("subject_organisation", "")
+        made = attempt(
+            request, lambda: complaints.create(actor=who, data=data), _("Complaint recorded.")
+        )
+        if made is not None:
+            return redirect("cases:complaint", made.pk)
+    return render(
+        request,
+        "cases/complaints/new.html",
+        {
+            "kinds": complaints.kinds(),
+            "report": request.GET.get("report", "") or request.POST.get("anonymous_report", ""),
+            "investigator": bool(policies.subject_orgs(who)),
+        },
+    )
+
+
+@two_factor_required
+def detail(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    try:
+        complaint, subject = selectors.read(who, complaint_id)
+    except (NotFound, NotAllowed) as exc:
+        raise Http404(str(exc)) from exc
+    return render(
+        request,
+        "cases/complaints/detail.html",
+        {
+            "c": complaint,
+            "subject": subject,
+            "periods": complaint.periods.select_related("owner"),
+            "now": timezone.now(),
+            "stages": [
+                s
+                for s in Stage.choices
+                if STAGE_ORDER.index(s[0]) > STAGE_ORDER.index(complaint.stage)
+            ],
+            "outcomes": Outcome.choices,
+            "assistance_kinds": AssistanceKind.choices,
+            "assistance_statuses": AssistanceStatus.choices,
+        },
+    )
+
+
+@two_factor_required
+@require_POST
+def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
+    who = actor_for(request.user)
+    try:
+        complaint = selectors.get(who, complaint_id)
+    except (NotFound, NotAllowed) as exc:
+        raise Http404(str(exc)) from exc
+    p = request.POST
+    action = p.get("action")
+    if action == "advance":
+        attempt(
+            request,
+            lambda: complaints.advance(
+                actor=who,
+                complaint=complaint,
+                stage=p.get("stage", ""),
+                owner=p.get("owner") or None,
+            ),
+            _("Stage changed."),
+        )
+    elif action == "assign":
+        attempt(
+            request,
+            lambda: complaints.assign(actor=who, complaint=complaint, owner=p.get("owner", "")),
+            _("Owner changed."),
+        )
+    elif action == "decide":
+        attempt(
+            request,
+            lambda: complaints.decide(actor=who, complaint=complaint, outcome=p.get("outcome", "")),
+            _("Outcome recorded."),
+        )
+    elif action == "note":
+        attempt(
+            request,
+            lambda: complaints.add_note(actor=who, complaint=complaint, body=p.get("body", "")),
+            _("Note added."),
+        )
+    elif action == "message":
+        attempt(
+            request,
+            lambda: complaints.handler_message(
+                actor=who, complaint=complaint, body=p.get("body", "")
+            ),
+            _("Message sent."),
+        )
+    elif action == "subject":
+        attempt(
+            request,
+            lambda: complaints.set_subject(
+                actor=who,
+                complaint=complaint,
+                identity=p.get("identity", ""),
+                organisation=p.get("organisation", ""),
+            ),
+            _("Subject recorded."),
+        )
+    elif action == "assistance":
+        attempt(
+            request,
+            lambda: complaints.add_assistance(
+                actor=who,
+                complaint=complaint,
+                kind=p.get("kind", ""),
+                status=p.get("status", "pending"),
+                provider=p.get("provider", ""),
+                note=p.get("note", ""),
+            ),
+            _("Assistance recorded."),
+        )
+    return redirect("cases:complaint", complaint.pk)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The complaints the signed-in user made: stage and messages only."""
+    who = actor_for(request.user)
+    if request.method == "POST":
+        if request.POST.get("reference"):
+            found = selectors.mine(who).filter(reference=request.POST["reference"]).first()
+            if found is None:
+                raise Http404
+            attempt(
+                request,
+                lambda: complaints.complainant_message(
+                    complaint=found, body=request.POST.get("body", "")
+                ),
+                _("Message sent."),
+            )
+        else:
+            data = {k: request.POST.get(k, "") for k in ("kind", "description", "country")}
+            attempt(
+                request,
+                lambda: complaints.file_own(
+                    actor=who, organisation=request.POST.get("organisation", ""), data=data
+                ),
+                _("Your complaint was received."),
+            )
+        return redirect("cases:complaints_mine")
+    return render(
+        request,
+        "cases/complaints/mine.html",
+        {
+            "rows": [selectors.complainant_view(c) for c in selectors.mine(who)],
+            "kinds": complaints.kinds(),
+            "organisations": Organisation.objects.all(),
+        },
+    )
+
+
+def follow(request: HttpRequest) -> HttpResponse:
+    """Public: the complainant types the receipt code of their anonymous report."""
+    view = None
+    if request.method == "POST":
+        try:
+            ratelimit.hit("receipt", client_of(request))
+        except ratelimit.RateLimited as exc:
+            return render(request, "cases/complaints/follow.html", {"error": str(exc)}, status=429)
+        report = find_by_receipt(request.POST.get("receipt", ""))
+        complaint = getattr(report, "seah_complaint", None) if report is not None else None
+        if complaint is None:
+            return render(
+                request,
+                "cases/complaints/follow.html",
+                {"error": _("No complaint answers to this code.")},
+                status=404,
+            )
+        if request.POST.get("body"):
+            attempt(
+                request,
+                lambda: complaints.complainant_message(
+                    complaint=complaint, body=request.POST["body"]
+                ),
+                _("Message sent."),
+            )
+        view = selectors.complainant_view(complaint)
+    return render(
+        request,
+        "cases/complaints/follow.html",
+        {"view": view, "receipt": request.POST.get("receipt", "")},
+    )
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Public transparency statistics (small cells suppressed)."""
+    org = request.GET.get("organisation") or None
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() else None
+    data = selectors.transparency(org, year)
+    kinds = dict(complaints.registry.types_for("seah").choices())
+    return render(
+        request,
+        "cases/complaints/statistics.html",
+        {
+            "data": data,
+            "by_type": [(kinds.get(k, k), v) for k, v in data["by_type"].items()],
+            "by_stage": [(str(Stage(k).label), v) for k, v in data["by_stage"].items()],
+            "by_outcome": [(str(Outcome(k).label), v) for k, v in data["by_outcome"].items()],
+            "medians": [
+                (str(Stage(k).label), v, data["stages_measured"][k])
+                for k, v in data["median_days"].items()
+            ],
+            "organisations": Organisation.objects.filter(complaints__isnull=False).distinct(),
+            "organisation": org or "",
+            "year": year or "",
+        },
+    )
