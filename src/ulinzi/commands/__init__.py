@@ -6,12 +6,17 @@ import argparse
 import importlib
 from collections.abc import Callable
 
-MODULES = ("demo", "serve", "worker", "token", "keys", "alerts", "bench", "export", "anonymous")
+MODULES = (
+    "demo", "serve", "worker", "token", "keys", "alerts", "bench", "export", "anonymous",
+    "importer",
+)  # fmt: skip
+# Modules whose sub-command name differs (``import`` is a Python keyword).
+NAMES = {"importer": "import"}
 
 
 def register_all() -> dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]]:
     out = {}
     for name in MODULES:
         module = importlib.import_module(f"ulinzi.commands.{name}")
-        out[name] = (module.HELP, module.configure)
+        out[NAMES.get(name, name)] = (module.HELP, module.configure)
     return out

@@ -1,0 +1,170 @@
+"""What Insecurity Insight's indicator columns say about an incident, kept honest.
+
+A type is inferred only where a column states it plainly (documented in
+docs/imports.md): health workers kidnapped or arrested → abduction_arrest_detention;
+sexually assaulted → sexual_assault; supplies looted or transport stolen/hijacked →
+removal_of_assets; threatened → psychological_violence; assaulted →
+assault_without_weapons; forceful entry → armed_search; occupation → militarization;
+access denied → obstruction; a weapon that is explosive ordnance (aerial bomb, shelling,
+artillery, rocket, missile, mortar, cluster bomb) → heavy_weapons; arson → setting_fire.
+Firearms, knives and the like are not typed: "carried or used" does not say which.
+
+Context flags give the cause; with several, armed conflict first, then civil unrest,
+then epidemic-related.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ulinzi.incidents.models import COUNT_GROUPS, COUNT_KINDS
+from ulinzi.intake import values
+from ulinzi.intake.formats.base import Converter, Problem
+
+COUNT_TARGETS = frozenset(k + g for k in COUNT_KINDS for g in COUNT_GROUPS)
+INDICATORS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"health_facility", "destroyed"}), "x_facility_destroyed"),
+    (frozenset({"health_facility", "damaged"}), "x_facility_damaged"),
+    (frozenset({"health_facility", "armed_entry"}), "x_forceful_entry"),
+    (frozenset({"health_facility", "occupy"}), "x_occupation"),
+    (frozenset({"health_transport", "destroyed"}), "x_transport_destroyed"),
+    (frozenset({"health_transport", "damaged"}), "x_transport_damaged"),
+    (frozenset({"health_transport", "abducted"}), "x_transport_stolen"),
+    (frozenset({"health_supplies", "taken"}), "x_supplies_looted"),
+    (frozenset({"health_obstruction"}), "x_access_denied"),
+)
+AFFECTED: dict[str, str] = {
+    "threatened": "x_hw_threatened",
+    "assaulted": "x_hw_assaulted",
+    "sgbv": "x_hw_sexually_assaulted",
+    "conflict": "x_ctx_conflict",
+    "political": "x_ctx_political",
+    "covid": "x_ctx_covid",
+    "ebola": "x_ctx_ebola",
+    "vaccine": "x_ctx_vaccination",
+}
+TYPE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("abducted_health_workers", "arrested_health_workers"), "abduction_arrest_detention"),
+    (("x_hw_sexually_assaulted",), "sexual_assault"),
+    (("x_supplies_looted", "x_transport_stolen"), "removal_of_assets"),
+    (("x_hw_threatened",), "psychological_violence"),
+    (("x_hw_assaulted",), "assault_without_weapons"),
+    (("x_forceful_entry",), "armed_search"),
+    (("x_occupation",), "militarization"),
+    (("x_access_denied",), "obstruction"),
+)
+RESOURCE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("x_facility_destroyed", "x_facility_damaged", "x_forceful_entry", "x_occupation"),
+        "facility",
+    ),
+    (("x_transport_destroyed", "x_transport_damaged", "x_transport_stolen"), "transport"),
+    (("x_supplies_looted",), "supplies"),
+    (
+        (
+            "killed_health_workers", "injured_health_workers", "abducted_health_workers",
+            "arrested_health_workers", "detained_health_workers", "x_hw_threatened",
+            "x_hw_assaulted", "x_hw_sexually_assaulted",
+        ),
+        "personnel",
+    ),
+)  # fmt: skip
+CAUSE_ORDER = ("armed_conflict", "civil_unrest", "pandemic_related")
+HEAVY = ("aerial bomb", "shelling", "artillery", "rocket", "missile", "mortar", "cluster bomb")
+
+
+def indicator_target(attrs: frozenset[str]) -> str | None:
+    for needed, target in INDICATORS:
+        if needed <= attrs:
+            return target
+    return None
+
+
+def affected_target(attrs: frozenset[str]) -> str | None:
+    for attr, target in AFFECTED.items():
+        if attr in attrs:
+            return target
+    return None
+
+
+def _context(value: Any) -> str:
+    raw = values.text(value)
+    if not raw or raw.lower() in ("notapplicable", "not applicable", "no", "false", "0"):
+        return ""
+    return values.vocab_code("cause")(raw)
+
+
+def _weapon_types(value: Any) -> tuple[str, ...]:
+    found: list[str] = []
+    for part in values.text(value).lower().split(","):
+        part = part.strip()
+        if part.startswith(HEAVY) and "heavy_weapons" not in found:
+            found.append("heavy_weapons")
+        elif part == "arson" and "setting_fire" not in found:
+            found.append("setting_fire")
+    return tuple(found)
+
+
+def converter(target: str) -> Converter | None:
+    """Converters for this module's own ``x_…`` targets."""
+    if target == "x_access_denied":
+        return values.Memo(values.flag)
+    if target.startswith("x_ctx_"):
+        return values.Memo(_context)
+    if target == "x_weapon":
+        return values.Memo(_weapon_types)
+    if target.startswith(("x_facility", "x_transport", "x_supplies", "x_forceful", "x_hw")):
+        return values.Memo(values.count)
+    if target == "x_occupation":
+        return values.Memo(values.count)
+    return None
+
+
+def health_care_columns(used: dict[str, str]) -> bool:
+    """Whether the columns are about attacks on health care (Insecurity Insight's)."""
+    return any(t.startswith("x_") and t != "x_country_name" for t in used) or any(
+        t.endswith("_health_workers") for t in used
+    )
+
+
+class Inferrer:
+    """Turns a row's ``x_…`` values into types, resources and cause, then drops them."""
+
+    def __init__(self, used: set[str], extra: dict[str, dict[str, str]] | None = None) -> None:
+        self.used = used
+        self.x_names = tuple(t for t in used if t.startswith("x_") and t != "x_country_name")
+        self.type_rules = [r for r in TYPE_RULES if any(s in used for s in r[0])]
+        self.resource_rules = [r for r in RESOURCE_RULES if any(s in used for s in r[0])]
+        self.infer_types = "types" not in used and (bool(self.type_rules) or "x_weapon" in used)
+        self.infer_resources = "resources" not in used and bool(self.resource_rules)
+        self.contexts = tuple(t for t in self.x_names if t.startswith("x_ctx_"))
+        self.infer_cause = "cause" not in used and bool(self.contexts)
+
+    def field_columns(self, used: dict[str, str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        if self.infer_types:
+            out["types"] = "indicator columns (types inferred)"
+        if self.infer_resources:
+            out["resources"] = "indicator columns (resources inferred)"
+        if self.infer_cause:
+            out["cause"] = ", ".join(used[t] for t in self.contexts)
+        return out
+
+    def __call__(self, data: dict[str, Any], problems: list[Problem]) -> None:
+        x = {name: data.pop(name, None) for name in self.x_names}
+        if not (self.infer_types or self.infer_resources or self.infer_cause):
+            return
+        both = {**data, **x}
+        if self.infer_types and data.get("domain") == "health_care_attack":
+            types = [code for sources, code in self.type_rules if any(both.get(s) for s in sources)]
+            types.extend(x.get("x_weapon") or ())
+            data["types"] = types
+        if self.infer_resources:
+            data["resources"] = [
+                code for sources, code in self.resource_rules if any(both.get(s) for s in sources)
+            ]
+        if self.infer_cause:
+            found = {x[name] for name in self.contexts if x[name]}
+            data["cause"] = next((c for c in CAUSE_ORDER if c in found), None) or (
+                sorted(found)[0] if found else "unknown"
+            )

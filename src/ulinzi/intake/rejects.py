@@ -1,0 +1,91 @@
+"""Rejected rows: what was wrong (row, column, value, reason), kept and reported.
+
+During a run, rejects are stored with the batch they belong to (so a checkpoint holds
+them too); at the end they are written as a CSV under the data directory.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from ulinzi.intake.formats.base import jsonable
+from ulinzi.intake.models import ImportReject, ImportRun
+
+HEADER = ("row", "column", "value", "reason")
+VALUE_LIMIT = 300
+HIDDEN_COLUMNS = ("narrative", "description", "event description", "summary", "notes")
+
+
+@dataclass(frozen=True)
+class Reject:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def line(self) -> str:
+        shown = f" = {self.value!r}" if self.value else ""
+        return f"row {self.row}, {self.column or '(row)'}{shown}: {self.reason}"
+
+
+def make(row: int, column: str, value: Any, reason: str) -> Reject:
+    """A reject with the value shown as text, shortened, and hidden for narratives."""
+    if column.strip().lower() in HIDDEN_COLUMNS and value not in (None, ""):
+        shown = "(hidden)"
+    else:
+        raw = jsonable(value)
+        shown = "" if raw is None else str(raw)
+        if len(shown) > VALUE_LIMIT:
+            shown = shown[: VALUE_LIMIT - 1] + "…"
+    return Reject(row, column, shown, reason)
+
+
+def save(run: ImportRun, rejects: Iterable[Reject]) -> None:
+    ImportReject.objects.bulk_create(
+        [
+            ImportReject(run=run, row=r.row, column=r.column, value=r.value, reason=r.reason)
+            for r in rejects
+        ]
+    )
+
+
+def stored(run: ImportRun) -> Iterator[Reject]:
+    for r in ImportReject.objects.filter(run=run).order_by("row", "id").iterator(2000):
+        yield Reject(r.row, r.column, r.value, r.reason)
+
+
+def csv_path(run_id: int | str, source: Path) -> Path:
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{run_id}-{source.stem}-rejects.csv"
+
+
+class CsvLog:
+    """Rejects written straight to a CSV (dry runs, which write nothing else)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fh = path.open("w", newline="", encoding="utf-8")
+        self.writer = csv.writer(self.fh)
+        self.writer.writerow(HEADER)
+
+    def add(self, rejects: Iterable[Reject]) -> None:
+        self.writer.writerows((r.row, r.column, r.value, r.reason) for r in rejects)
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def export(run: ImportRun, path: Path) -> Path:
+    log = CsvLog(path)
+    try:
+        log.add(stored(run))
+    finally:
+        log.close()
+    return path

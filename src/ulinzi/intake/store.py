@@ -1,0 +1,202 @@
+"""Write one batch of validated rows: new incidents in bulk, changed ones updated with a
+history line, unchanged ones left alone; the run's checkpoint moves in the same
+transaction, so a batch is either wholly written (and counted) or not at all."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from ulinzi.incidents import services
+from ulinzi.incidents.models import Incident, IncidentChange
+from ulinzi.intake import rejects as rejectlog
+from ulinzi.intake.bulk import IncidentWriter
+from ulinzi.intake.models import ImportRun
+
+SENSITIVE = ("narrative",)
+RETRIES = 3
+
+
+@dataclass
+class Pending:
+    row: int
+    source_id: str
+    cleaned: dict[str, Any]
+    source: Any
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    blank: int = 0
+    rows_done: int = 0
+    samples: list[rejectlog.Reject] = field(default_factory=list)
+
+    def add(self, other: Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _in_limit() -> int:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        try:
+            return int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)) - 10
+        except AttributeError:
+            return 990
+    return 60_000
+
+
+class Store:
+    """Writes batches for one organisation (or, dry, only classifies them)."""
+
+    def __init__(
+        self,
+        organisation_id: int,
+        run: ImportRun | None,
+        raw_of: Callable[[Any], dict[str, Any]],
+        label: str,
+    ) -> None:
+        self.organisation_id = organisation_id
+        self.run = run
+        self.raw_of = raw_of
+        self.writer = IncidentWriter(organisation_id)
+        self.in_limit = _in_limit()
+        self.created_change = json.dumps({"imported": [None, label]}, ensure_ascii=False)
+
+    def _existing(self, batch: Sequence[Pending]) -> dict[str, dict[str, Any]]:
+        names: set[str] = set()
+        for item in batch:
+            names.update(item.cleaned)
+        names.discard("source_id")
+        ids = [p.source_id for p in batch]
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), self.in_limit):
+            chunk = ids[start : start + self.in_limit]
+            rows = Incident.objects.filter(
+                organisation_id=self.organisation_id, source_id__in=chunk
+            ).values("pk", "source_id", "raw_source", *sorted(names))
+            found.update({r["source_id"]: r for r in rows})
+        return found
+
+    def write(
+        self,
+        batch: Sequence[Pending],
+        rejects: list[rejectlog.Reject],
+        counts: Counts,
+        rows_done: int,
+        *,
+        dry_run: bool = False,
+    ) -> Counts:
+        """Write ``batch`` and ``rejects``; move the checkpoint to ``rows_done``."""
+        for attempt in range(RETRIES):
+            try:
+                with transaction.atomic():
+                    got = self._write(batch, dry_run=dry_run)
+                    if self.run is not None and not dry_run:
+                        rejectlog.save(self.run, rejects)
+                        self._checkpoint(counts, got, rows_done)
+                return got
+            except IntegrityError:
+                # Another import wrote some of these source ids since we looked: the
+                # retry sees them as existing.
+                if attempt == RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _checkpoint(self, counts: Counts, got: Counts, rows_done: int) -> None:
+        run = self.run
+        assert run is not None
+        run.created = counts.created + got.created
+        run.updated = counts.updated + got.updated
+        run.unchanged = counts.unchanged + got.unchanged
+        run.rejected = counts.rejected
+        run.blank = counts.blank
+        run.rows_done = rows_done
+        run.checkpoint_at = timezone.now()
+        run.save(
+            update_fields=[
+                "created", "updated", "unchanged", "rejected", "blank", "rows_done",
+                "checkpoint_at",
+            ]
+        )  # fmt: skip
+
+    def _write(self, batch: Sequence[Pending], *, dry_run: bool) -> Counts:
+        got = Counts()
+        if not batch:
+            return got
+        existing = self._existing(batch)
+        new: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        history: list[str] = []
+        for item in batch:
+            before = existing.get(item.source_id)
+            raw = self.raw_of(item.source)
+            if before is None:
+                item.cleaned["source_id"] = item.source_id
+                new.append((item.cleaned, raw))
+                history.append(self.created_change[:-1] + f', "row": [null, {item.row}]}}')
+                continue
+            changes = self._changes(before, item.cleaned, raw)
+            if not changes:
+                got.unchanged += 1
+                continue
+            got.updated += 1
+            if not dry_run:
+                self._update(before["pk"], item, raw, changes)
+        got.created = len(new)
+        if new and not dry_run:
+            rows, terms, changes_rows = self.writer.rows(new, timezone.now(), history)
+            self.writer.insert(rows, terms, changes_rows)
+        return got
+
+    @staticmethod
+    def _changes(
+        before: dict[str, Any], cleaned: dict[str, Any], raw: dict[str, Any]
+    ) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        for name, value in cleaned.items():
+            if name == "source_id":
+                continue
+            old = before.get(name)
+            if old != value and not (old in (None, "") and value in (None, "")):
+                changes[name] = (old, value)
+        if before.get("raw_source") != raw:
+            changes["raw_source"] = (before.get("raw_source"), raw)
+        return changes
+
+    def _update(self, pk: Any, item: Pending, raw: dict[str, Any], changes: dict[str, Any]) -> None:
+        values = {name: new for name, (_, new) in changes.items()}
+        values["updated_at"] = timezone.now()
+        Incident.objects.filter(pk=pk).update(**values)
+        if "types" in changes or "resources" in changes:
+            incident = Incident.objects.only("pk", "types", "resources").get(pk=pk)
+            services.sync_terms(incident)
+        shown = {
+            name: ["(hidden)", "(changed)"]
+            if name in SENSITIVE
+            else (
+                ["(previous source row)", f"row {item.row}"]
+                if name == "raw_source"
+                else [_jsonable(old), _jsonable(new)]
+            )
+            for name, (old, new) in changes.items()
+        }
+        IncidentChange.objects.create(
+            incident_id=pk, action="imported", changes=shown, reason=f"re-import, row {item.row}"
+        )
