@@ -22,3 +22,6 @@ def load(echo: Printer = print) -> None:
     real_data.load(echo)
     new = generated.generate()
     echo(f"generated incidents for other domains: {new} new")
+    from ulinzi.cases import demo as cases_demo
+
+    cases_demo.load(echo)

@@ -144,7 +144,8 @@ def test_referral_from_one_organisation_to_another(
     sender.reload()
     assert "Accepted" in sender.locator("#referral-status").inner_text()
     referral.refresh_from_db()
-    assert referral.status == "accepted" and referral.responded_by.username == "case_worker2"
+    assert referral.status == "accepted" and referral.responded_by is not None
+    assert referral.responded_by.username == "case_worker2"
     assert Notification.objects.filter(
         kind="referral_answered", user__username="case_worker"
     ).exists()
