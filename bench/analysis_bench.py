@@ -83,15 +83,16 @@ def main(argv: list[str]) -> int:
         if not results:
             cmd.append("--duckdb")
         print(f"== {db}: {args.incidents:,} incidents", flush=True)
-        done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True, check=False)
-        if done.returncode != 0:
-            print(f"{db} worker failed ({done.returncode})", flush=True)
-            return done.returncode
-        for line in done.stdout.splitlines():
-            if line.startswith("RESULT "):
-                results.update(json.loads(line[7:]))
-            else:
-                print(line, flush=True)
+        with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True) as worker:
+            assert worker.stdout is not None
+            for line in worker.stdout:
+                if line.startswith("RESULT "):
+                    results.update(json.loads(line[7:]))
+                else:
+                    print(line, end="", flush=True)
+        if worker.returncode != 0:
+            print(f"{db} worker failed ({worker.returncode})", flush=True)
+            return worker.returncode
     _report(results, args.incidents)
     return 0
 

@@ -23,7 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, Lower, Round, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, Coalesce, Lower, TruncMonth, TruncWeek
 
 from ulinzi.accounts.access import Actor
 from ulinzi.incidents.models import Incident, IncidentTerm
@@ -217,14 +217,20 @@ def by_country(qs: QuerySet[Incident]) -> list[dict[str, Any]]:
 
 
 def points(qs: QuerySet[Incident], limit: int = MAX_POINTS) -> list[dict[str, Any]]:
-    """Incident locations rounded to 0.01° (about 1 km), with counts; busiest first."""
+    """Incident locations on a grid of 0.01° (about 1 km), with counts; busiest first.
+
+    The grid cell is ``CAST(lat * 100 AS INTEGER)``: native and fast on both databases
+    (rounding to a decimal goes through NUMERIC on PostgreSQL, several times slower)."""
     rows = (
         qs.filter(lat__isnull=False, lon__isnull=False)
-        .values(la=Round("lat", 2), lo=Round("lon", 2))
+        .values(
+            la=Cast(F("lat") * 100, IntegerField()),
+            lo=Cast(F("lon") * 100, IntegerField()),
+        )
         .annotate(n=Count("id"))
         .order_by("-n", "la", "lo")[:limit]
     )
-    return [{"lat": float(r["la"]), "lon": float(r["lo"]), "n": r["n"]} for r in rows]
+    return [{"lat": r["la"] / 100, "lon": r["lo"] / 100, "n": r["n"]} for r in rows]
 
 
 def located_count(qs: QuerySet[Incident]) -> int:
