@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 MODULES = (
     "demo", "serve", "worker", "token", "keys", "alerts", "bench", "export", "anonymous",
-    "importer",
+    "importer", "cases",
 )  # fmt: skip
 # Modules whose sub-command name differs (``import`` is a Python keyword).
 NAMES = {"importer": "import"}

@@ -31,3 +31,25 @@ def test_demo_loads_once_and_prints_secrets(demo_orgs: Any) -> None:
         "investigator2",
     }
     assert all(f"  {u:<14} {s}" in lines for u, s in secrets.items())
+
+
+def test_tick_command_notifies_overdue_once(demo_orgs: Any) -> None:
+    import argparse
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ulinzi.cases.models import Notification, StagePeriod
+    from ulinzi.commands import cases as command
+    from ulinzi.intake.anonymous import routing
+
+    routing.configure_demo()
+    demo.load(lambda line: None)
+    Referral.objects.update(due_at=timezone.now() - timedelta(hours=1))
+    StagePeriod.objects.update(deadline=timezone.now() - timedelta(hours=1))
+    assert command.run_tick(argparse.Namespace()) == 0
+    from ulinzi.cases.tick import tick
+
+    assert tick() == {"overdue_referrals": 0, "overdue_complaint_stages": 0}
+    assert Notification.objects.filter(kind="referral_overdue").exists()
+    assert Notification.objects.filter(kind="complaint_overdue").exists()

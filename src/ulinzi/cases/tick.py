@@ -1,0 +1,13 @@
+"""The periodic check of the cases app: notify, once each, overdue referrals and overdue
+complaint stages. Overdue status itself is computed when pages and endpoints are read."""
+
+from __future__ import annotations
+
+from ulinzi.cases.services import complaints, referrals
+
+
+def tick() -> dict[str, int]:
+    return {
+        "overdue_referrals": referrals.notify_overdue(),
+        "overdue_complaint_stages": complaints.notify_overdue(),
+    }
