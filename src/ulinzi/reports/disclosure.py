@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 Key = tuple[Any, ...]
 
 # Casualty bands, finest first; each level maps a finer band label to a coarser one.
@@ -151,6 +154,50 @@ def group(groups: Mapping[Key, int], projector: Projector) -> dict[Key, int]:
     return out
 
 
+class Encoded:
+    """The fine keys as integer codes per attribute, with each level's generalised code
+    for every distinct value: a scheme is then evaluated with array operations."""
+
+    def __init__(self, groups: Mapping[Key, int], hierarchies: Sequence[Hierarchy]) -> None:
+        keys = list(groups)
+        self.counts = np.fromiter(groups.values(), dtype=np.int64, count=len(keys))
+        self.codes: list[np.ndarray] = []
+        self.levels: list[list[tuple[np.ndarray, int]]] = []
+        for a, h in enumerate(hierarchies):
+            ids: dict[Any, int] = {}
+            column = np.fromiter(
+                (ids.setdefault(key[a], len(ids)) for key in keys), dtype=np.int64, count=len(keys)
+            )
+            distinct = list(ids)
+            per_level = []
+            for lvl in range(len(h.levels)):
+                released: dict[Any, int] = {}
+                mapped = np.array(
+                    [released.setdefault(h.generalise(v, lvl), len(released)) for v in distinct],
+                    dtype=np.int64,
+                )
+                per_level.append((mapped, max(len(released), 1)))
+            self.codes.append(column)
+            self.levels.append(per_level)
+
+    def suppressed(self, levels: Sequence[int], k: int) -> int:
+        """Records in released groups smaller than ``k`` under ``levels``."""
+        if not len(self.counts):
+            return 0
+        key = np.zeros(len(self.counts), dtype=np.int64)
+        bound = 1
+        for column, per_level, lvl in zip(self.codes, self.levels, levels, strict=True):
+            mapped, size = per_level[lvl]
+            if bound * size >= 2**62:  # keep the mixed-radix key inside int64
+                key = pd.factorize(key)[0].astype(np.int64)
+                bound = int(key.max()) + 1
+            key = key * size + mapped[column]
+            bound *= size
+        inverse = pd.factorize(key)[0]
+        sizes = np.bincount(inverse, weights=self.counts).astype(np.int64)
+        return int(self.counts[sizes[inverse] < k].sum())
+
+
 def choose_scheme(
     groups: Mapping[Key, int],
     hierarchies: Sequence[Hierarchy],
@@ -162,18 +209,26 @@ def choose_scheme(
 
     ``groups`` counts records per fine key (one value per hierarchy). If no scheme stays
     within the limit, the one that suppresses fewest records (then loses least) is used.
+    A scheme less general in every attribute than one that already failed is not tried:
+    it cannot suppress fewer records.
     """
-    best: Scheme | None = None
+    encoded = Encoded(groups, hierarchies)
+    failed: list[tuple[int, ...]] = []
+    best: tuple[int, float, tuple[int, ...]] | None = None
+    chosen: tuple[int, float, tuple[int, ...]] | None = None
     for loss, levels in candidate_schemes(hierarchies):
-        sizes = group(groups, Projector(hierarchies, levels))
-        suppressed = sum(n for n in sizes.values() if n < k)
-        scheme = Scheme(levels=levels, loss=loss, suppressed=suppressed, group_sizes=sizes)
+        if any(all(a <= b for a, b in zip(levels, f, strict=True)) for f in failed):
+            continue
+        suppressed = encoded.suppressed(levels, k)
         if suppressed <= max_suppressed:
-            return scheme
-        if best is None or suppressed < best.suppressed:
-            best = scheme
-    assert best is not None
-    return best
+            chosen = (suppressed, loss, levels)
+            break
+        failed.append(levels)
+        if best is None or suppressed < best[0]:
+            best = (suppressed, loss, levels)
+    suppressed, loss, levels = chosen or best or (0, 0.0, (0,) * len(hierarchies))
+    sizes = group(groups, Projector(hierarchies, levels))
+    return Scheme(levels=levels, loss=loss, suppressed=suppressed, group_sizes=sizes)
 
 
 def k_achieved(sizes: Iterable[int], k: int) -> int:

@@ -12,13 +12,15 @@ quasi-identifier groups and a second read writes the records that reach ``k``.
 from __future__ import annotations
 
 import calendar
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from ulinzi.incidents.models import COUNT_FIELDS, COUNT_KINDS, Incident
 from ulinzi.reports import disclosure as dc
@@ -117,6 +119,8 @@ class Release:
     rows: Callable[[], Iterator[list[Any]]]
     tables: list[Table] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
+    # Public level: each distinct record once with its number of incidents (for XLSX).
+    counted_rows: Callable[[], Iterator[tuple[list[Any], int]]] | None = None
 
 
 def multi(codes: list[str] | None) -> str:
@@ -176,19 +180,36 @@ def build(
 # ---------------------------------------------------------------- public
 
 
+def _public_rows(qs: QuerySet[Incident]) -> Iterator[tuple[Any, ...]]:
+    """The public fields, with the date and the JSON lists read as text: the same few
+    texts repeat, so each is decoded once (see :func:`_public`)."""
+    as_text = {name: Cast(name, TextField()) for name in ("occurred_on", "types", "resources")}
+    fields = [f"x_{f}" if f in as_text else f for f in PUBLIC_FIELDS]
+    return (
+        qs.order_by()
+        .annotate(**{f"x_{k}": v for k, v in as_text.items()})
+        .values_list(*fields)
+        .iterator(chunk_size=CHUNK)
+    )
+
+
 def _public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
     fine: Counter[tuple[dc.Key, tuple[str, str]]] = Counter()
-    for row in _read(qs, PUBLIC_FIELDS):
+    lists: dict[str | None, str] = {}
+    for row in _public_rows(qs):
         country, domain, day, precision, types, resources, facility, cause, certainty = row[:9]
-        bands = tuple(dc.band(n) for n in row[9:])
+        if types not in lists:
+            lists[types] = multi(json.loads(types) if types else [])
+        if resources not in lists:
+            lists[resources] = multi(json.loads(resources) if resources else [])
         qi = (
             country,
             domain,
-            dc.month_label(day, precision),
-            bands,
+            day[:4] if precision == "year" else day[:7],
+            tuple(dc.band(n) for n in row[9:]),
             facility or "",
-            multi(resources),
-            multi(types),
+            lists[resources],
+            lists[types],
         )
         fine[(qi, (cause or "", certainty or ""))] += 1
     records_in = sum(fine.values())
@@ -210,26 +231,22 @@ def _public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
     released.sort(key=lambda item: (item[0][0], item[0][2], item[0][1], str(item)))
     columns = [c.key for c in columns_for(PUBLIC)]
 
-    def rows() -> Iterator[list[Any]]:
-        bounds: dict[str, tuple[str, str]] = {}
+    def counted_rows() -> Iterator[tuple[list[Any], int]]:
+        """Each distinct released record once, with how many incidents it stands for."""
+        merged: Counter[tuple[Any, ...]] = Counter()
         for key, (cause, certainty), n in released:
             country, domain, period, bands, facility, resources, types = key
+            merged[(country, period, domain, types, resources, facility, cause, certainty,
+                    *bands)] += n  # fmt: skip
+        bounds: dict[str, tuple[str, str]] = {}
+        for values, n in merged.items():
+            period = str(values[1])
             if period not in bounds:
-                bounds[period] = period_bounds(str(period))
-            start, end = bounds[period]
-            record = [
-                country,
-                period,
-                start,
-                end,
-                domain,
-                types,
-                resources,
-                facility,
-                cause,
-                certainty,
-                *bands,
-            ]  # type: ignore[misc]
+                bounds[period] = period_bounds(period)
+            yield [values[0], period, *bounds[period], *values[2:]], n
+
+    def rows() -> Iterator[list[Any]]:
+        for record, n in counted_rows():
             for _ in range(n):
                 yield record
 
@@ -246,7 +263,7 @@ def _public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
         cells_suppressed={t.name: len(t.hidden) for t in tables},
         cells_primary={t.name: t.primary for t in tables},
     )
-    return Release(PUBLIC, columns, rows, tables, report)
+    return Release(PUBLIC, columns, rows, tables, report, counted_rows)
 
 
 def _public_tables(released: list[tuple[dc.Key, tuple[str, str], int]], k: int) -> list[Table]:

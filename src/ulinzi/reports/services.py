@@ -104,6 +104,10 @@ def export(
 ) -> dict[str, Any]:
     """Write the export to ``out``; return its disclosure report (also audited)."""
     qs = scoped(actor, request)
+    if request.fmt == "xlsx" and request.level != PUBLIC and qs.count() > writers.XLSX_MAX_ROWS:
+        raise InvalidInput(
+            [FieldProblem("format", "more records than a spreadsheet holds: use hxl or filters")]
+        )
     release = build(qs, level=request.level, k=request.k)
     writers.write(request.fmt, release, out, qs)
     report = {

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from django.db.models import Avg, Count, IntegerField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from ulinzi.incidents.models import COUNT_KINDS, Incident
 from ulinzi.reports import centroids
@@ -25,6 +26,8 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 HIDDEN_MARK = "x"
+COUNT_TAG = "#meta+count"  # incidents a public XLSX row stands for
+XLSX_MAX_ROWS = 1_048_576 - 2  # a worksheet's limit, less the title and hashtag rows
 GRID_DEGREES = 0.5  # partners' map points are snapped to this grid
 
 
@@ -68,10 +71,16 @@ def write_xlsx(release: Release, out: IO[bytes]) -> None:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("incidents")
     cols = columns_for(release.level)
-    sheet.append([str(c.title) for c in cols])
-    sheet.append([c.hashtag for c in cols])
-    for row in release.rows():
-        sheet.append(row)
+    if release.counted_rows is not None:  # public: identical records once, with a count
+        sheet.append([*(str(c.title) for c in cols), str(_("Incidents"))])
+        sheet.append([*(c.hashtag for c in cols), COUNT_TAG])
+        for row, n in release.counted_rows():
+            sheet.append([*row, n])
+    else:
+        sheet.append([str(c.title) for c in cols])
+        sheet.append([c.hashtag for c in cols])
+        for row in release.rows():
+            sheet.append(row)
     for table in release.tables:
         ws = book.create_sheet(table.name[:31])
         ws.append([table.title])
