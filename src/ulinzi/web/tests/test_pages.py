@@ -190,3 +190,21 @@ def test_every_string_is_translated_and_compiled(language: str) -> None:
     with translation.override(language):
         assert translation.gettext("Record an incident") != "Record an incident"
         assert translation.gettext("This date is in the future.") != ("This date is in the future.")
+
+
+def test_not_found_and_server_error_pages_speak_the_users_language(demo_orgs: Any) -> None:
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    client = signed_in("monitor")
+    page = client.get("/incidents/00000000-0000-0000-0000-000000000000/")
+    assert page.status_code == 404
+    assert "<h1>Not found</h1>" in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    html = client.get("/incidents/00000000-0000-0000-0000-000000000000/").content.decode()
+    assert 'dir="rtl"' in html
+    with translation.override("ar"):
+        assert f"<h1>{translation.gettext('Not found')}</h1>" in html
+        error = server_error(RequestFactory().get("/")).content.decode()
+        assert 'dir="rtl"' in error
+        assert translation.gettext("Something went wrong") in error
