@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest browser bench serve worker clean
+.PHONY: demo test lint typecheck pytest browser pdf bench serve worker clean
 
 $(BIN)/python:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Ulinzi needs Python 3.11 (set PY=/path/to/python3.11)")'
@@ -33,7 +33,7 @@ serve: $(VENV)/.base
 worker: $(VENV)/.base
 	$(BIN)/ulinzi worker
 
-test: $(VENV)/.dev browser lint typecheck pytest
+test: $(VENV)/.dev browser pdf lint typecheck pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -43,6 +43,9 @@ typecheck: $(VENV)/.dev
 
 browser:
 	@bash scripts/ensure-chromium.sh
+
+pdf:
+	@bash scripts/ensure-pango.sh
 
 pytest: $(VENV)/.dev
 	@bash scripts/test-databases.sh
