@@ -28,6 +28,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--show-rejects", type=int, default=50, help="how many rejected rows to print"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--batch-size", type=int, default=5000, help="rows per transaction and checkpoint"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -44,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=not args.no_progress and sys.stderr.isatty(),
             encoding=args.encoding,
+            batch_size=max(1, args.batch_size),
         )
     except ImportFailed as exc:
         print(f"ulinzi import: {exc}", file=sys.stderr)

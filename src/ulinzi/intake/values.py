@@ -32,6 +32,12 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+def place_name(value: Any) -> str:
+    """A place name; placeholders such as "No Information" or "Unknown" → ''."""
+    raw = text(value)
+    return "" if raw.lower() in UNKNOWN else raw
+
+
 def count(value: Any) -> int | None:
     """A number of people: "3", "3.0", 3 → 3; blank → None."""
     if value is None:

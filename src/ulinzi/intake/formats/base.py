@@ -235,6 +235,8 @@ def converter_for(
         return values.Memo(lambda v: values.occurred(v, date_formats))
     if target == "types":
         return _same
+    if target in ("admin1_name", "admin2_name"):
+        return values.Memo(values.place_name)
     if target == "resources":
         more = extra.get("resources")
         return values.Memo(lambda v: values.split_terms(v, "resource", more))
