@@ -19,6 +19,7 @@ everywhere query and the bounding-box query), executed and fetched on its own.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -208,6 +209,8 @@ def main(argv: list[str]) -> int:
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         tmp.cleanup()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} when done")
     header = (
         f"{'alert':<9} {'matched':>8} {'deliveries':>10} {'tasks':>6} {'query ms':>9} "
         f"{'raise→queued ms':>16} {'ratio':>6}  target <1 s"

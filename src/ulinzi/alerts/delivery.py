@@ -97,22 +97,36 @@ _COLUMNS = (
 )
 
 
-def _insert_deliveries(rows: list[tuple[object, ...]]) -> None:
-    """One prepared INSERT for every row (``executemany``); rows that exist are skipped.
+def _insert_deliveries(rows: list[tuple[object, ...]], *, fresh: bool) -> None:
+    """Write delivery rows; rows that exist already (same alert, subscription and
+    channel) are skipped.
 
-    This is ``bulk_create(ignore_conflicts=True)`` without building a model instance per
-    row, which is most of the cost at 10,000 deliveries.
+    This is ``bulk_create(ignore_conflicts=True)`` without building a model instance
+    per row. On PostgreSQL a first fan-out (``fresh``: the alert has no deliveries yet,
+    so nothing can conflict) streams the rows with COPY; otherwise one statement takes
+    each column as an array. SQLite takes one prepared INSERT for all rows.
     """
     meta = Delivery._meta
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(_field(name).column or name) for name in _COLUMNS)
-    marks = ", ".join(["%s"] * len(_COLUMNS))
+    names = [qn(_field(name).column or name) for name in _COLUMNS]
+    table, columns = qn(meta.db_table), ", ".join(names)
     conflict = ", ".join(qn(c) for c in ("alert_id", "subscription_id", "channel"))
-    # Only model column names (quoted) are formatted in; every value is a parameter.
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks}) "  # noqa: S608
-    sql += f"ON CONFLICT ({conflict}) DO NOTHING"
+    tail = f" ON CONFLICT ({conflict}) DO NOTHING"
+    if not rows:
+        return
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)  # type: ignore[arg-type]
+        if connection.vendor != "postgresql":
+            marks = ", ".join(["%s"] * len(_COLUMNS))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})" + tail  # noqa: S608
+            cursor.executemany(sql, rows)  # type: ignore[arg-type]
+        elif fresh:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            arrays = ", ".join(f"%s::{_field(n).db_type(connection)}[]" for n in _COLUMNS)
+            sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
+            cursor.execute(sql + tail, [list(c) for c in zip(*rows, strict=True)])  # type: ignore[arg-type]
 
 
 def _field(name: str) -> Field[Any, Any]:
@@ -125,16 +139,60 @@ def _prep(name: str, value: object) -> object:
     return _field(name).get_db_prep_save(value, connection)
 
 
+def _enqueue_batches(alert_id: str, keys: list[str]) -> None:
+    """One send task per batch key, written with a single INSERT into the task table.
+
+    The key is the task's id and each delivery of the batch records it, so the
+    deliveries, their tasks and the alert commit together. (With another task backend
+    the tasks are enqueued one by one; their ids then differ from the keys.)
+    """
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from ulinzi.alerts.tasks import send_deliveries
+
+    backend = send_deliveries.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        for key in keys:
+            send_deliveries.enqueue(alert=alert_id, batch=key)
+        return
+    backend.validate_task(send_deliveries)
+    DBTaskResult.objects.bulk_create(
+        [
+            DBTaskResult(
+                id=key,
+                args_kwargs={"args": [], "kwargs": {"alert": alert_id, "batch": key}},
+                priority=send_deliveries.priority,
+                task_path=send_deliveries.module_path,
+                queue_name=send_deliveries.queue_name,
+                run_after=get_date_max(),
+                backend_name=backend.alias,
+            )
+            for key in keys
+        ]
+    )
+
+
 @transaction.atomic
 def fan_out(alert: Alert, *, now: datetime | None = None) -> FanOut:
-    """Create the deliveries of ``alert`` and queue their sending. Safe to run again."""
+    """Create the deliveries of ``alert`` and queue their sending. Safe to run again:
+    existing deliveries are kept as they are and nothing is sent twice."""
     now = now or timezone.now()
     matches = matching_subscriptions(area_of(alert))
     alert_id, moment = _prep("alert", alert.pk), _prep("created_at", now)
+    chunk = max(1, conf.send_chunk())
     rows: list[tuple[object, ...]] = []
+    keys: list[str] = []
+    queued = 0
     for match in matches:
         for channel in match.channels:
             in_app = channel == Channel.IN_APP
+            key = ""
+            if not in_app:
+                if queued % chunk == 0:
+                    keys.append(str(uuid.uuid4()))
+                key = keys[-1]
+                queued += 1
             rows.append(
                 (
                     alert_id,
@@ -148,22 +206,27 @@ def fan_out(alert: Alert, *, now: datetime | None = None) -> FanOut:
                     None if in_app else moment,
                     None,
                     "",
-                    "",
+                    key,
                     idempotency_key(alert.pk, match.id, channel),
                     moment,
                     moment if in_app else None,
                 )
             )
-    _insert_deliveries(rows)
-    pending = list(
-        Delivery.objects.filter(alert=alert, state=QUEUED, task_id="")
-        .order_by("id")
-        .values_list("id", flat=True)
+    fresh = not Delivery.objects.filter(alert=alert).exists()
+    _insert_deliveries(rows, fresh=fresh)
+    # Only batches whose deliveries were new get a task (a re-run inserts nothing).
+    used = (
+        set(
+            Delivery.objects.filter(alert=alert, task_id__in=keys).values_list("task_id", flat=True)
+        )
+        if keys
+        else set()
     )
-    tasks = enqueue_sends(pending)
+    batches = [k for k in keys if k in used]
+    _enqueue_batches(str(alert.pk), batches)
     Alert.objects.filter(pk=alert.pk).update(matched=len(matches))
     alert.matched = len(matches)
-    return FanOut(matched=len(matches), deliveries=len(rows), tasks=tasks)
+    return FanOut(matched=len(matches), deliveries=len(rows), tasks=len(batches))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -205,6 +268,15 @@ def _record_failure(delivery: Delivery, owner: str, error: str, now: datetime) -
         )
         if updated:
             enqueue_sends([delivery.pk], run_after=due)
+
+
+def batch_ids(alert_id: str, key: str) -> list[int]:
+    """The deliveries of one fan-out batch that still wait to be sent."""
+    return list(
+        Delivery.objects.filter(alert_id=alert_id, task_id=key, state=QUEUED)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
 
 
 def send_batch(ids: Sequence[int], *, now: datetime | None = None) -> dict[str, int]:

@@ -173,15 +173,30 @@ class SubscriptionArea(models.Model):
 class Delivery(models.Model):
     """One alert on its way to one subscription through one channel."""
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    # The unique (alert, subscription, channel) index serves lookups by alert.
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, related_name="deliveries"
     )
+    # Copies of the subscription's holder, for the inbox; the subscription's own
+    # foreign keys guard integrity, so these skip a database check per delivery.
     organisation = models.ForeignKey(
-        Organisation, null=True, on_delete=models.CASCADE, related_name="+"
+        Organisation,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     state = models.CharField(
@@ -204,10 +219,23 @@ class Delivery(models.Model):
                 fields=["alert", "subscription", "channel"], name="unique_delivery"
             )
         ]
+        # Partial indexes: most rows are in-app deliveries to organisations, sent at once.
         indexes = [
-            models.Index(fields=["state", "next_attempt_at"]),
-            models.Index(fields=["organisation", "channel"]),
-            models.Index(fields=["user", "channel"]),
+            models.Index(
+                fields=["state", "next_attempt_at"],
+                condition=Q(state="queued"),
+                name="delivery_queued_idx",
+            ),
+            models.Index(
+                fields=["organisation", "channel"],
+                condition=Q(organisation__isnull=False),
+                name="delivery_org_idx",
+            ),
+            models.Index(
+                fields=["user", "channel"],
+                condition=Q(user__isnull=False),
+                name="delivery_user_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,11 +15,15 @@ TICK = "alerts"
 
 
 @task()
-def send_deliveries(delivery_ids: list[int]) -> dict[str, int]:
-    """Send these deliveries (email, webhook) unless already sent or held elsewhere."""
-    from ulinzi.alerts.delivery import send_batch
+def send_deliveries(
+    delivery_ids: list[int] | None = None, alert: str = "", batch: str = ""
+) -> dict[str, int]:
+    """Send these deliveries (email, webhook) unless already sent or held elsewhere:
+    listed by id (retries, recovery) or as one fan-out batch of an alert."""
+    from ulinzi.alerts.delivery import batch_ids, send_batch
 
-    return send_batch(delivery_ids)
+    ids = list(delivery_ids or []) + (batch_ids(alert, batch) if batch else [])
+    return send_batch(ids)
 
 
 @task(takes_context=True)
