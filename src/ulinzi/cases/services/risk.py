@@ -33,9 +33,9 @@ def validate_definition(d: dict[str, Any]) -> None:
     """Refuse an instrument file that cannot be scored."""
     assert isinstance(d.get("code"), str) and isinstance(d.get("version"), int), "code, version"
     thresholds = d["thresholds"]
-    assert [k for k in LEVEL_ORDER[1:] if k in thresholds] == list(thresholds), "threshold order"
-    values = list(thresholds.values())
-    assert values == sorted(values), "thresholds must rise"
+    assert set(thresholds) <= set(LEVEL_ORDER[1:]), "thresholds name low/medium/high/severe"
+    values = [thresholds[k] for k in LEVEL_ORDER[1:] if k in thresholds]
+    assert values == sorted(values) and len(set(values)) == len(values), "thresholds must rise"
     ids = [q["id"] for q in d["questions"]]
     assert len(ids) == len(set(ids)), "question ids must be unique"
     for q in d["questions"]:
@@ -105,8 +105,9 @@ def score(definition: dict[str, Any], answers: dict[str, Any]) -> tuple[int, str
     if problems:
         raise InvalidInput(problems)
     level = "low"
-    for name, threshold in definition["thresholds"].items():
-        if total >= threshold:
+    thresholds = definition["thresholds"]  # a JSON object: its key order is not kept
+    for name in LEVEL_ORDER[1:]:
+        if name in thresholds and total >= thresholds[name]:
             level = name
     floor = definition.get("critical_minimum")
     if critical and floor and LEVEL_ORDER.index(level) < LEVEL_ORDER.index(floor):

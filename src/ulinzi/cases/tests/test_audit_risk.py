@@ -175,7 +175,7 @@ def test_instruments_are_versioned_data(tmp_path: Any, demo_orgs: Any) -> None:
     assert sync_instruments(tmp_path) == 1
     assert risk.current("ipv").version == 2
     assert risk.score(risk.current("ipv").definition, {**IPV_NO, "pregnant": True})[1] == "high"
-    broken = {**definition, "version": 3, "thresholds": {"high": 5, "low": 0}}
+    broken = {**definition, "version": 3, "thresholds": {"low": 0, "medium": 6, "high": 5}}
     (tmp_path / "ipv3.json").write_text(json.dumps(broken))
     with pytest.raises(AssertionError):
         sync_instruments(tmp_path)
