@@ -7,6 +7,17 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+MIGRATE = ("django_tasks_database", "audit", "alerts", "deconfliction")
+
+
+def prepare(url: str, count: int) -> None:
+    """Migrate what the worker needs (only those apps, to stay quick), then set up."""
+    from django.core.management import call_command
+
+    for app in MIGRATE:
+        call_command("migrate", app, verbosity=0, interactive=False)
+    setup(url, count)
+
 
 def setup(url: str, count: int) -> None:
     """Create ``count`` webhook subscriptions at ``url``/i and raise one alert."""
