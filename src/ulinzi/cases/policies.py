@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.roles import Role
-from ulinzi.cases.models import Case, Complaint, ProtectiveMeasure, Referral
+from ulinzi.cases.models import Case, Complaint, Consent, ProtectiveMeasure, Purpose, Referral
 
 CASE_WORKER = (Role.CASE_WORKER,)
 SUPERVISORS = (Role.COORDINATOR,)
@@ -70,8 +70,20 @@ def protocol_orgs(actor: Actor) -> set[int]:
 
 
 def can_update_measure(actor: Actor, measure: ProtectiveMeasure) -> bool:
-    """The case's holders, and the agency that carries the measure out."""
-    return can_edit_case(actor, measure.case) or measure.owner_id in protocol_orgs(actor)
+    """The case's holders, and the agency that carries the measure out (another agency
+    only while the survivor's protection consent for it is in force)."""
+    if can_edit_case(actor, measure.case):
+        return True
+    if measure.owner_id not in protocol_orgs(actor):
+        return False
+    if measure.owner_id == measure.case.organisation_id:
+        return False  # inside the organisation: the case's holders only (above)
+    return Consent.objects.filter(
+        case_id=measure.case_id,
+        purpose=Purpose.PROTECTION,
+        recipient_id=measure.owner_id,
+        withdrawn_at__isnull=True,
+    ).exists()
 
 
 def complaint_orgs(actor: Actor) -> set[int]:

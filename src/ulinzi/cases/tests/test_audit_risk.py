@@ -141,6 +141,8 @@ def test_severe_by_score_and_violation_raises_level(api: Any, case: Any, as_acto
     consent_id = client.get(f"/api/v1/cases/{case.pk}/consents").json()[0]["id"]
     client.post(f"/api/v1/cases/{case.pk}/consents/{consent_id}/withdraw", {})
     assert api("coordinator2").get("/api/v1/cases/protocol").json() == []
+    gone = api("coordinator2").patch(f"/api/v1/cases/measures/{mid}", {"status": "ended"})
+    assert gone.status_code == 404
 
 
 def test_instrument_answers_are_checked(api: Any, case: Any) -> None:
