@@ -6,6 +6,7 @@ import json
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -193,6 +194,8 @@ def alert_map(request: HttpRequest) -> HttpResponse:
             "alerts_json": json.dumps(features),
             "without_point": [a for a in alerts if a.lat is None],
             "count": len(alerts),
+            "tiles": getattr(settings, "ULINZI_TILE_URL", ""),
+            "attribution": getattr(settings, "ULINZI_TILE_ATTRIBUTION", ""),
         },
     )
 
