@@ -55,7 +55,8 @@ def _endpoint(fmt: str) -> Callable[..., FileResponse]:
             filename=req.filename(),
             content_type=writers.CONTENT_TYPES[fmt],
         )
-        response["X-Ulinzi-Disclosure"] = json.dumps(report, separators=(",", ":"), default=str)
+        summary = {k: v for k, v in report.items() if k != "partitions"}  # headers stay small
+        response["X-Ulinzi-Disclosure"] = json.dumps(summary, separators=(",", ":"), default=str)
         return response
 
     export.__name__ = f"export_{fmt}"

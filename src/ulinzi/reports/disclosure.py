@@ -57,11 +57,25 @@ def coarsen_band(label: str, level: int) -> str:
     return label
 
 
+CASUALTY_LEVELS = (
+    "bands 0/1/2-4/5-9/10+",
+    "bands 0/1-4/5+",
+    "killed and injured 0/1-4/5+, others removed",
+    "killed and injured 0/1+, others removed",
+    "removed",
+)
+
+
 def coarsen_bands(bands: tuple[str, ...], level: int) -> tuple[str, ...]:
-    """Every band of a record at ``level``; level 3 removes the figures (``*``)."""
-    if level >= len(COARSER_BAND) + 1:
+    """The bands of one record (killed, injured, abducted, arrested, detained) at
+    ``level`` of :data:`CASUALTY_LEVELS`; removed figures read ``*``."""
+    if level >= 4:
         return tuple(SUPPRESSED_VALUE for _ in bands)
-    return tuple(coarsen_band(b, level) if b else "" for b in bands)
+    step = (0, 1, 1, 2)[level]
+    out = tuple(coarsen_band(b, step) if b else "" for b in bands)
+    if level >= 2:
+        out = out[:2] + tuple(SUPPRESSED_VALUE for _ in out[2:])
+    return out
 
 
 def month_label(day: date, precision: str) -> str:

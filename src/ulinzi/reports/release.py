@@ -69,7 +69,10 @@ PARTNER_FIELDS = (
     *COUNT_FIELDS,
 )
 
-# Public quasi-identifiers, in the order of the fine key; country and domain are kept.
+# Public quasi-identifiers (place, time, casualty figures, and the domain), in the order
+# of the fine key; country and domain are never coarsened. What happened (types,
+# resources, facility type) is published per incident as the SSA does, with cause and
+# certainty; those are not generalised (see docs/disclosure-control.md).
 PUBLIC_HIERARCHIES: tuple[dc.Hierarchy, ...] = (
     dc.Hierarchy("country", ("country",), 0, dc.drop),
     dc.Hierarchy("domain", ("domain",), 0, dc.drop),
@@ -79,16 +82,9 @@ PUBLIC_HIERARCHIES: tuple[dc.Hierarchy, ...] = (
         1.0,
         lambda v, lvl: dc.coarsen_period(str(v), lvl),
     ),
-    dc.Hierarchy(
-        "casualties",
-        ("bands 0/1/2-4/5-9/10+", "bands 0/1-4/5+", "bands 0/1+", "removed"),
-        1.5,
-        dc.coarsen_bands,
-    ),
-    dc.Hierarchy("facility_type", ("kept", "removed"), 1.0, dc.drop),
-    dc.Hierarchy("resources", ("kept", "removed"), 1.0, dc.drop),
-    dc.Hierarchy("types", ("kept", "removed"), 3.0, dc.drop),
+    dc.Hierarchy("casualties", dc.CASUALTY_LEVELS, 2.0, dc.coarsen_bands),
 )
+Rest = tuple[str, str, str, str, str]  # types, resources, facility type, cause, certainty
 PARTNER_HIERARCHIES: tuple[dc.Hierarchy, ...] = (
     dc.Hierarchy("country", ("country",), 0, dc.drop),
     dc.Hierarchy("domain", ("domain",), 0, dc.drop),
@@ -194,39 +190,41 @@ def _public_rows(qs: QuerySet[Incident]) -> Iterator[tuple[Any, ...]]:
 
 
 def _public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
-    fine: Counter[tuple[dc.Key, tuple[str, str]]] = Counter()
-    lists: dict[str | None, str] = {}
+    fine: Counter[tuple[dc.Key, Rest]] = Counter()
+    type_texts: dict[str | None, str] = {}
+    resource_texts: dict[str | None, str] = {}
     for row in _public_rows(qs):
         country, domain, day, precision, types, resources, facility, cause, certainty = row[:9]
-        if types not in lists:
-            lists[types] = multi(json.loads(types) if types else [])
-        if resources not in lists:
-            lists[resources] = multi(json.loads(resources) if resources else [])
+        if types not in type_texts:
+            type_texts[types] = multi(json.loads(types) if types else [])
+        if resources not in resource_texts:
+            resource_texts[resources] = multi(json.loads(resources) if resources else [])
         qi = (
             country,
             domain,
             day[:4] if precision == "year" else day[:7],
             tuple(dc.band(n) for n in row[9:]),
-            facility or "",
-            lists[resources],
-            lists[types],
         )
-        fine[(qi, (cause or "", certainty or ""))] += 1
+        rest = (
+            type_texts[types],
+            resource_texts[resources],
+            facility or "",
+            cause or "",
+            certainty or "",
+        )
+        fine[(qi, rest)] += 1
     records_in = sum(fine.values())
-    groups: Counter[dc.Key] = Counter()
+    partitions: dict[tuple[str, str], Counter[dc.Key]] = {}
     for (qi, _rest), n in fine.items():
-        groups[qi] += n
-    scheme = dc.choose_scheme(
-        groups,
-        PUBLIC_HIERARCHIES,
-        k=k,
-        max_suppressed=int(records_in * max_share),
-    )
-    project = dc.Projector(PUBLIC_HIERARCHIES, scheme.levels)
-    released: list[tuple[dc.Key, tuple[str, str], int]] = []
+        partitions.setdefault((qi[0], qi[1]), Counter())[qi] += n
+    plans = _plan_partitions(partitions, k, max_share)
+    released: list[tuple[dc.Key, Rest, int]] = []
     for (qi, rest), n in fine.items():
-        key = project(qi)
-        if scheme.group_sizes[key] >= k:
+        plan = plans.get((qi[0], qi[1]))
+        if plan is None:
+            continue
+        key = plan.project(qi)
+        if plan.scheme.group_sizes[key] >= k:
             released.append((key, rest, n))
     released.sort(key=lambda item: (item[0][0], item[0][2], item[0][1], str(item)))
     columns = [c.key for c in columns_for(PUBLIC)]
@@ -234,10 +232,8 @@ def _public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
     def counted_rows() -> Iterator[tuple[list[Any], int]]:
         """Each distinct released record once, with how many incidents it stands for."""
         merged: Counter[tuple[Any, ...]] = Counter()
-        for key, (cause, certainty), n in released:
-            country, domain, period, bands, facility, resources, types = key
-            merged[(country, period, domain, types, resources, facility, cause, certainty,
-                    *bands)] += n  # fmt: skip
+        for (country, domain, period, bands), rest, n in released:
+            merged[(country, period, domain, *rest, *bands)] += n
         bounds: dict[str, tuple[str, str]] = {}
         for values, n in merged.items():
             period = str(values[1])
@@ -253,12 +249,12 @@ def _public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
     tables = _public_tables(released, k)
     report = _base_report(PUBLIC, k, records_in, max_share)
     records_out = sum(n for _, _, n in released)
+    sizes = [n for plan in plans.values() for n in plan.scheme.group_sizes.values()]
     report.update(
         records_out=records_out,
         records_suppressed=records_in - records_out,
-        k_achieved=dc.k_achieved(scheme.group_sizes.values(), k),
-        generalisation=scheme.describe(PUBLIC_HIERARCHIES),
-        information_loss=scheme.loss,
+        k_achieved=dc.k_achieved(sizes, k),
+        **_generalisation_report(plans, partitions),
         quasi_identifiers=[h.name for h in PUBLIC_HIERARCHIES],
         cells_suppressed={t.name: len(t.hidden) for t in tables},
         cells_primary={t.name: t.primary for t in tables},
@@ -266,15 +262,88 @@ def _public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
     return Release(PUBLIC, columns, rows, tables, report, counted_rows)
 
 
-def _public_tables(released: list[tuple[dc.Key, tuple[str, str], int]], k: int) -> list[Table]:
+@dataclass
+class Plan:
+    """The generalisation chosen for one country and domain."""
+
+    scheme: dc.Scheme
+    project: dc.Projector
+
+
+def _plan_partitions(
+    partitions: dict[tuple[str, str], Counter[dc.Key]], k: int, max_share: float
+) -> dict[tuple[str, str], Plan]:
+    """A scheme per country and domain (groups never span two of them, so each may be
+    generalised only as much as its own records need); none where fewer than ``k``."""
+    plans: dict[tuple[str, str], Plan] = {}
+    for part, groups in partitions.items():
+        total = sum(groups.values())
+        if total < k:
+            continue
+        scheme = dc.choose_scheme(
+            groups, PUBLIC_HIERARCHIES, k=k, max_suppressed=int(total * max_share)
+        )
+        plans[part] = Plan(scheme, dc.Projector(PUBLIC_HIERARCHIES, scheme.levels))
+    return plans
+
+
+def _generalisation_report(
+    plans: dict[tuple[str, str], Plan], partitions: dict[tuple[str, str], Counter[dc.Key]]
+) -> dict[str, Any]:
+    """Records released at each level of each attribute, the records-weighted loss, and
+    the scheme of every country and domain."""
+    levels: dict[str, Counter[str]] = {h.name: Counter() for h in PUBLIC_HIERARCHIES}
+    detail = []
+    loss = 0.0
+    out_total = 0
+    for (country, domain), groups in sorted(partitions.items()):
+        records = sum(groups.values())
+        plan = plans.get((country, domain))
+        if plan is None:
+            detail.append(
+                {
+                    "country": country,
+                    "domain": domain,
+                    "records_in": records,
+                    "records_out": 0,
+                    "levels": None,
+                }
+            )
+            continue
+        described = plan.scheme.describe(PUBLIC_HIERARCHIES)
+        kept = records - plan.scheme.suppressed
+        for name, level in described.items():
+            levels[name][level] += kept
+        loss += plan.scheme.loss * kept
+        out_total += kept
+        detail.append(
+            {
+                "country": country,
+                "domain": domain,
+                "records_in": records,
+                "records_out": kept,
+                "levels": described,
+            }
+        )
+    return {
+        "generalisation": {
+            name: dict(counts)
+            for name, counts in levels.items()
+            if name not in ("country", "domain")
+        },
+        "information_loss": round(loss / out_total, 3) if out_total else 0.0,
+        "partitions": detail,
+    }
+
+
+def _public_tables(released: list[tuple[dc.Key, Rest, int]], k: int) -> list[Table]:
     """Frequency tables of the released records, with small cells suppressed."""
     by_domain: Counter[tuple[str, str]] = Counter()
     by_period: Counter[tuple[str, str]] = Counter()
     by_cause: Counter[tuple[str, str]] = Counter()
     by_certainty: Counter[tuple[str, str]] = Counter()
     by_type: Counter[tuple[str, str]] = Counter()
-    for key, (cause, certainty), n in released:
-        country, domain, period, _b, _f, _r, types = (str(x) for x in key)
+    for (country, domain, period, _bands), (types, _r, _f, cause, certainty), n in released:
         by_domain[(country, domain)] += n
         by_period[(f"{country} {period}", domain)] += n
         by_cause[(country, cause or "unknown")] += n

@@ -67,7 +67,8 @@ def _respond(
     html = render_to_string("reports/print.html", context, request=request)
     data, _pages = pdf.render(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ulinzi-{body.split("_")[1]}.pdf"'
+    slug = body.rsplit("/", 1)[-1].strip("_").split("_")[0]  # "_situation_body.html"
+    response["Content-Disposition"] = f'attachment; filename="ulinzi-{slug}-{date.today()}.pdf"'
     return response
 
 

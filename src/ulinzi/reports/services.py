@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,6 +23,7 @@ from ulinzi.reports.release import DEFAULT_K, build
 from ulinzi.vocab import registry
 
 COUNTED_STATUSES = (Status.SUBMITTED.value, Status.VERIFIED.value)
+KEEP_DAYS = 7  # export files made on the web page are kept this long for their author
 MIN_PUBLIC_K = 5
 MAX_K = 100
 
@@ -122,7 +123,10 @@ def export(
         object_type="incidents",
         object_id=f"{request.fmt}:{request.level}",
         fields=[c for c in release.columns],
-        detail={"via": via, **{k: v for k, v in report.items() if k != "fields_removed"}},
+        detail={
+            "via": via,
+            **{k: v for k, v in report.items() if k not in ("fields_removed", "partitions")},
+        },
     )
     return report
 
@@ -141,8 +145,20 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name.rsplit(".", 1)[0] + ".disclosure.json")
 
 
+def forget_old_exports(now: datetime | None = None) -> int:
+    """Delete stored export files older than :data:`KEEP_DAYS` (the audit log stays)."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=KEEP_DAYS)
+    old = list(Export.objects.filter(created_at__lt=cutoff))
+    for record in old:
+        record.path.unlink(missing_ok=True)
+        record.report_path.unlink(missing_ok=True)
+    Export.objects.filter(pk__in=[r.pk for r in old]).delete()
+    return len(old)
+
+
 def export_to_store(*, actor: Actor, request: ExportRequest) -> Export:
     """Write the export for its author to download later (web page)."""
+    forget_old_exports()
     record = Export(
         created_by=actor.user,
         format=request.fmt,

@@ -148,3 +148,18 @@ def test_cli_refuses_bad_input_and_users_without_the_right(
     out = tmp_path / "b.csv"
     assert main(["export", "--format", "hxl", "--as", "monitor", "-o", str(out)]) == 3
     assert not out.exists()
+
+
+def test_stored_exports_are_forgotten_after_a_week(cluster: Organisation, user: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from ulinzi.accounts.access import actor_for
+    from ulinzi.reports import services
+
+    request = services.parse_request(fmt="hxl", level="partners")
+    record = services.export_to_store(actor=actor_for(user("analyst")), request=request)
+    assert record.path.exists() and record.report_path.exists()
+    assert services.forget_old_exports(datetime.now(UTC) + timedelta(days=6)) == 0
+    assert services.forget_old_exports(datetime.now(UTC) + timedelta(days=8)) == 1
+    assert not record.path.exists() and not Export.objects.exists()
+    assert AuditEvent.objects.filter(action="export").count() == 1
