@@ -46,10 +46,16 @@ def open_plan(
     if header is None or all(values.blank(c) for c in header):
         raise UnusableHeader(f"row {mapping.header_row} (the header row) is empty")
     header = list(header)
-    while header and values.blank(header[-1]):
-        header.pop()
     second = next(rows, None)
     tags = list(second) if second is not None and hxl.is_tag_row(second) else None
+    while header and values.blank(header[-1]):
+        if (
+            tags is not None
+            and len(tags) >= len(header)
+            and not values.blank(tags[len(header) - 1])
+        ):
+            break
+        header.pop()
     if second is not None and tags is None:
         rows = itertools.chain([second], rows)
     first = mapping.header_row + (2 if tags is not None else 1)

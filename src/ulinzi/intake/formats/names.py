@@ -15,12 +15,15 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     ),
     "occurred_on": (
         "date", "incident date", "event date", "date of incident", "date of event",
-        "occurred", "occurred on", "date occurred", "attack date",
+        "occurred", "occurred on", "date occurred", "attack date", "date de l'incident",
+        "fecha", "fecha del incidente",
     ),
     "occurred_time": ("time", "incident time", "time of incident", "attack time"),
     "occurred_precision": ("date precision", "time precision"),
     "country": ("country iso", "country iso3", "iso", "iso3", "country code", "country_iso"),
-    "x_country_name": ("country", "country name", "country / territory", "territory"),
+    "x_country_name": (
+        "country", "country name", "country / territory", "territory", "pays", "país", "pais",
+    ),
     "admin1_name": (
         "admin 1", "admin1", "admin 1 name", "admin1 name", "province", "state",
         "governorate", "region",

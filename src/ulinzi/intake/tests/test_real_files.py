@@ -96,7 +96,7 @@ def test_ssa_export_imports_completely_and_reconciles() -> None:
     by_id = {r["Attack ID"]: r for r in rows}
     terms = 0
     for inc in incidents.iterator():
-        row = by_id[inc.source_id]
+        row = by_id[str(inc.source_id)]
         assert inc.raw_source == row  # kept unchanged, every column
         assert inc.country == SSA_ISO[row["Country / Territory"]]
         when = datetime.strptime(row["Attack Date"], "%m/%d/%y %I:%M %p").date()
@@ -162,9 +162,9 @@ def test_insecurity_insight_workbook_imports_completely_and_reconciles() -> None
     org = _org("insecurity-insight")
     book = openpyxl.load_workbook(II_FILE, read_only=True, data_only=True)
     sheet = book.worksheets[0].iter_rows(values_only=True)
-    header = list(next(sheet))
+    header = [str(h) for h in next(sheet)]
     next(sheet)  # the HXL tag row
-    data = [dict(zip(header, r, strict=False)) for r in sheet]
+    data: list[dict[str, Any]] = [dict(zip(header, r, strict=False)) for r in sheet]
     book.close()
     rows = [r for r in data if any(v not in (None, "") for v in r.values())]
     assert len(rows) == 8854
@@ -183,7 +183,7 @@ def test_insecurity_insight_workbook_imports_completely_and_reconciles() -> None
     assert all("Country ISO is empty" in r.reason for r in rejects)
 
     incidents = Incident.objects.filter(organisation=org)
-    imported = {int(s) for s in incidents.values_list("source_id", flat=True)}
+    imported = {int(str(s)) for s in incidents.values_list("source_id", flat=True)}
     kept = [r for r in rows if r["SiND Event ID"] in imported]
     assert len(kept) == result.created
     for field, column in (
@@ -198,15 +198,16 @@ def test_insecurity_insight_workbook_imports_completely_and_reconciles() -> None
 
     by_id = {r["SiND Event ID"]: r for r in kept}
     for inc in incidents.iterator():
-        row = by_id[int(inc.source_id)]
+        row = by_id[int(str(inc.source_id))]
         assert inc.narrative == (row["Event Description"] or "").strip()
         assert inc.occurred_on == row["Date"].date()
         assert inc.country == row["Country ISO"]
         admin1 = (row["Admin 1"] or "").strip()
         assert inc.admin1_name == ("" if admin1 == "No Information" else admin1)
         assert inc.cause == _cause(row)
-        assert inc.raw_source["Event Description"] == row["Event Description"]
-        assert inc.raw_source["SiND Event ID"] == row["SiND Event ID"]
+        raw: dict[str, Any] = inc.raw_source or {}
+        assert raw["Event Description"] == row["Event Description"]
+        assert raw["SiND Event ID"] == row["SiND Event ID"]
         kidnapped = row["Health Workers Kidnapped"] or row["Health Workers Arrested"]
         assert ("abduction_arrest_detention" in inc.types) == bool(kidnapped)
         assert ("sexual_assault" in inc.types) == bool(row["Health Workers Sexually Assaulted"])

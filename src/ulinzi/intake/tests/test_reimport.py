@@ -1,0 +1,109 @@
+"""Nothing lost, nothing doubled: re-imports, changed rows, duplicate ids, dry runs."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+import pytest
+
+from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm
+from ulinzi.intake.imports import run_import
+from ulinzi.intake.models import ImportReject, ImportRun
+
+from .conftest import HXL_HEADER, hxl_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(path: Any, **kw: Any) -> Any:
+    kw.setdefault("domain", "health_care_attack")
+    return run_import(path=path, organisation="partner", progress=False, **kw)
+
+
+def test_same_file_twice_creates_nothing_new(org: Any, write_csv: Any) -> None:
+    path = write_csv("a.csv", [*HXL_HEADER, *hxl_rows(30)])
+    first = _run(path, batch_size=7)
+    assert (first.created, first.rejected) == (30, 0)
+    second = _run(path, batch_size=7)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 30)
+    assert Incident.objects.filter(organisation=org).count() == 30
+    assert IncidentChange.objects.count() == 30
+    assert ImportRun.objects.filter(status="done").count() == 2
+
+
+def test_changed_row_is_updated_with_history_and_terms(org: Any, write_csv: Any) -> None:
+    rows = hxl_rows(5)
+    _run(write_csv("v1.csv", [*HXL_HEADER, *rows]))
+    rows[2][5] = 9  # killed
+    rows[2][4] = "militarization"  # types
+    rows[2][7] = "A corrected narrative."
+    result = _run(write_csv("v2.csv", [*HXL_HEADER, *rows]))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 4)
+    incident = Incident.objects.get(source_id=rows[2][0])
+    assert (incident.killed, incident.types) == (9, ["militarization"])
+    assert incident.narrative == "A corrected narrative."
+    change = incident.changes.get(action="imported", reason__contains="row 5")
+    assert change.changes["killed"] == [2, 9]
+    assert change.changes["types"] == [["obstruction"], ["militarization"]]
+    assert change.changes["narrative"] == ["(hidden)", "(changed)"]
+    assert "raw_source" in change.changes
+    codes = set(IncidentTerm.objects.filter(incident=incident).values_list("kind", "code"))
+    assert codes == {("type", "militarization")}
+
+
+def test_repeated_id_in_a_file_is_rejected_with_the_first_row(org: Any, write_csv: Any) -> None:
+    rows = hxl_rows(6)
+    rows[5][0] = rows[1][0]
+    result = _run(write_csv("dup.csv", [*HXL_HEADER, *rows]), batch_size=2)
+    assert (result.created, result.rejected) == (5, 1)
+    (reject,) = ImportReject.objects.all()
+    assert (reject.row, reject.column, reject.value) == (8, "Event ID", rows[1][0])
+    assert reject.reason == "the same source id as row 4 of this file"
+
+
+def test_rows_without_an_id_get_one_from_their_content(org: Any, write_csv: Any) -> None:
+    header = [h[1:] for h in HXL_HEADER]
+    rows = [r[1:] for r in hxl_rows(4)]
+    path = write_csv("noid.csv", [*header, *rows])
+    assert _run(path).created == 4
+    again = _run(path)
+    assert (again.created, again.unchanged) == (0, 4)
+    ids = Incident.objects.values_list("source_id", flat=True)
+    assert all(str(i).startswith("row-sha256:") for i in ids)
+
+
+def test_dry_run_writes_nothing_but_reports(org: Any, write_csv: Any, settings: Any) -> None:
+    rows = hxl_rows(4)
+    rows[1][2] = "Atlantis"
+    result = _run(write_csv("dry.csv", [*HXL_HEADER, *rows]), dry_run=True)
+    assert (result.dry_run, result.created, result.rejected) == (True, 3, 1)
+    assert not Incident.objects.exists() and not ImportRun.objects.exists()
+    assert (
+        result.rejects_path is not None
+        and result.rejects_path.parent == settings.DATA_DIR / "imports"
+    )
+    with result.rejects_path.open(newline="") as fh:
+        lines = list(csv.reader(fh))
+    assert lines[0] == ["row", "column", "value", "reason"]
+    assert lines[1][:3] == ["4", "Country ISO", "Atlantis"]
+    assert lines[1][3].startswith("is not an ISO 3166 country")
+
+
+def test_rejects_keep_accepted_rows_and_say_why(org: Any, write_csv: Any) -> None:
+    rows = hxl_rows(6)
+    rows[0][1] = "2999-01-01"
+    rows[1][5] = "-3"
+    rows[2][5] = "two"
+    rows[3][4] = "Shelling, Dancing"
+    rows[4][6] = 12.5
+    result = _run(write_csv("bad.csv", [*HXL_HEADER, *rows]))
+    assert (result.created, result.rejected) == (1, 5)
+    got = {(r.row, r.column): (r.value, r.reason) for r in ImportReject.objects.all()}
+    assert got == {
+        (3, "Date"): ("2999-01-01", "is in the future"),
+        (4, "Killed"): ("-3", "must be a whole number of people, zero or more"),
+        (5, "Killed"): ("two", "is not a number"),
+        (6, "Type"): ("Shelling, Dancing", "'shelling' is not a known value of ssa_attack_type"),
+        (7, "Injured"): ("12.5", "is not a whole number"),
+    }
