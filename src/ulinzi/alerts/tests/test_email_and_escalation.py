@@ -114,3 +114,26 @@ def test_fully_acknowledged_or_cancelled_alerts_do_not_escalate(
     report = tick(now=t0 + timedelta(hours=1))
     assert report["alert_escalations"] == 0
     assert not Escalation.objects.exists()
+
+
+def test_the_worker_keeps_one_chain_of_periodic_checks(db: Any, settings: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from ulinzi.alerts.models import TickSchedule
+    from ulinzi.alerts.tasks import schedule_tick
+
+    settings.ULINZI_ALERT_TICK_SECONDS = 60
+    assert schedule_tick() is True  # a worker starts: a check is due now
+    assert schedule_tick() is False  # a second worker finds it waiting
+    first = TickSchedule.objects.get().task_id
+    row = DBTaskResult.objects.get(id=first)
+    row.claim("w1")  # it runs; when it ends it schedules its successor a minute later
+    assert schedule_tick(current=first) is True
+    successor = DBTaskResult.objects.get(id=TickSchedule.objects.get().task_id)
+    assert successor.run_after > timezone.now() + timedelta(seconds=50)
+    # A second check ending (a parallel chain) finds a waiting check that is not its own,
+    # and stops: the chains merge into one.
+    assert schedule_tick(current=first) is False
+    assert (
+        DBTaskResult.objects.filter(task_path__endswith="alerts_tick", status="READY").count() == 1
+    )
