@@ -82,6 +82,7 @@ def bubble_map(
         f"<title>{escape(title)}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f4f7f9" stroke="#d0d7de"/>',
     ]
+    labelled: list[tuple[float, float]] = []
     for lon, lat, value, label in sorted(points, key=lambda p: -p[2]):
         cx = 20 + (lon - x0) * scale
         cy = 20 + (y1 - lat) * scale
@@ -90,7 +91,14 @@ def bubble_map(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{ACCENT}" '
             f'fill-opacity="0.45" stroke="{ACCENT}"><title>{escape(label)}: {value}</title>'
             "</circle>"
-            f'<text x="{cx:.1f}" y="{cy + r + 10:.1f}" font-size="9" text-anchor="middle" '
+        )
+        ty = cy + r + 10
+        if any(abs(ty - y) < 11 and abs(cx - x) < 90 for x, y in labelled):
+            continue  # the circle's tooltip names it; labels must not pile up
+        labelled.append((cx, ty))
+        anchor = "end" if cx > width * 0.8 else "start" if cx < width * 0.2 else "middle"
+        parts.append(
+            f'<text x="{cx:.1f}" y="{ty:.1f}" font-size="9" text-anchor="{anchor}" '
             f'fill="#1f2328">{escape(label)} ({value})</text>'
         )
     parts.append("</svg>")

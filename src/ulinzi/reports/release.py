@@ -1,13 +1,13 @@
 """Build a release: the records (and tables) an export may show, and its disclosure report.
 
 Public level: one read of the incidents counts the distinct fine-grained public records
-(country, month, domain, types, resources, facility type, cause, certainty, casualty
-bands); the generalisation scheme is chosen on those counts; records are written from
-the counts, so the database is read once whatever the size.
+(country, month, domain, casualty bands; with types, resources, facility type, cause and
+certainty beside them); a generalisation scheme is chosen on those counts for each
+country and domain; records are written from the counts, so the database is read once
+whatever the size.
 
 Partners level: exact records. With ``k`` above 1 a first read counts the
-quasi-identifier groups and a second read writes the records that reach ``k``.
-"""
+quasi-identifier groups and a second read writes the records that reach ``k``."""
 
 from __future__ import annotations
 

@@ -144,7 +144,7 @@ def _grid(cells: dict[tuple[str, str], int], col_vocab: str, limit: int) -> Grid
     for (code, _c), n in cells.items():
         totals[code] = totals.get(code, 0) + n
     top_rows = sorted(totals, key=lambda c: (-totals[c], c))[:limit]
-    col_codes = {c for _r, c in cells}
+    col_codes = {c for (r, c), n in cells.items() if n and r in top_rows}
     vocab = registry.get(col_vocab)
     cols = [(c, vocab.label(c)) for c in vocab.codes() if c in col_codes]
     cols += [(c, c) for c in sorted(col_codes - set(vocab.codes()))]
