@@ -43,18 +43,13 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 @pytest.fixture
 def server_connections_closed(live_server: Any) -> Any:
-    """After the browser has gone, end the live server's PostgreSQL sessions that a
-    request cut short by the browser left open (they would block dropping the test
-    database). SQLite needs nothing."""
+    """Close the database connections the test opened while Playwright's event loop ran
+    (Django keeps them per context, not per thread); left open, they would block dropping
+    the PostgreSQL test database. Never terminate other sessions: a later test may own them."""
     yield
-    from django.db import connection
+    from django.db import connections
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+    connections.close_all()
 
 
 def test_a_report_made_offline_is_sent_once_back_online(
