@@ -16,6 +16,7 @@ HELP = "run a benchmark (bench/<name>_bench.py) and print its figures"
 BENCHES = {
     "alerts": "alerts_bench.py",
     "analysis": "analysis_bench.py",
+    "import": "import_bench.py",
     "export": "export_bench.py",
 }
 BENCH_DIR = Path(__file__).resolve().parents[3] / "bench"

@@ -103,26 +103,35 @@ def ordered_ids(count: int) -> list[uuid.UUID]:
     return out
 
 
+Built = tuple[tuple[Any, ...], list[tuple[Any, ...]], tuple[Any, ...]]
 _RAND_MASK = ((1 << 80) - 1) & ~(0xF << 76) & ~(0x3 << 62)
 _VERSION_BITS = (0x7 << 76) | (0x2 << 62)
 
 
+def tune_connection() -> int | None:
+    """On SQLite, give this thread's connection a 64 MB page cache (the indexes of a
+    large table stay in memory); returns the size it had."""
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA cache_size = -65536")
+    return before
+
+
 @contextmanager
 def import_session() -> Iterator[None]:
-    """Settings for a bulk import, restored afterwards: on SQLite a 64 MB page cache (the
-    indexes of a large table stay in memory); and a lazier garbage collector, with what
-    is already loaded frozen, since rows make no reference cycles (refcounting frees
-    them) but do make the collector rescan everything loaded, batch after batch."""
+    """Settings for a bulk import, restored afterwards: :func:`tune_connection`, and a
+    lazier garbage collector, with what is already loaded frozen: rows make no reference
+    cycles (refcounting frees them) but do make the collector rescan everything loaded,
+    batch after batch."""
     thresholds = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
     before = None
     try:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size")
-                before = int(cursor.fetchone()[0])
-                cursor.execute("PRAGMA cache_size = -65536")
+        before = tune_connection()
         yield
     finally:
         gc.set_threshold(*thresholds)
@@ -148,17 +157,16 @@ class IncidentWriter:
         items: Sequence[tuple[dict[str, Any], dict[str, Any]]],
         now: datetime,
         history: Sequence[str],
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """(incident rows, term rows, history rows) for (cleaned, raw) pairs."""
+    ) -> list[Built]:
+        """The insert values of each (cleaned, raw) pair: its incident row, term rows and
+        history row."""
         stamp = self.incidents.adapted["created_at"].get_db_prep_save(now, connection)
         at = self.changes.adapted["at"].get_db_prep_save(now, connection)
         encrypt = _encrypter()
         base = dict(self.base, created_at=stamp, updated_at=stamp)
         get = self.incidents.getter
         pg = self.pg
-        out: list[tuple[Any, ...]] = []
-        terms: list[tuple[Any, ...]] = []
-        changes: list[tuple[Any, ...]] = []
+        out: list[Built] = []
         dumps = json.dumps
         ids = ordered_ids(len(items))
         for (cleaned, raw), change, key in zip(items, history, ids, strict=True):
@@ -174,23 +182,16 @@ class IncidentWriter:
             rec["raw_source"] = dumps(raw, ensure_ascii=False)
             if rec["narrative"]:
                 rec["narrative"] = encrypt(rec["narrative"])
-            out.append(get(rec))
-            for code in types:
-                terms.append((db_key, "type", code))
-            for code in resources:
-                terms.append((db_key, "resource", code))
-            changes.append((db_key, at, None, "", "imported", change, ""))
-        return out, terms, changes
+            terms = [(db_key, "type", code) for code in types]
+            terms.extend((db_key, "resource", code) for code in resources)
+            out.append((get(rec), terms, (db_key, at, None, "", "imported", change, "")))
+        return out
 
-    def insert(
-        self,
-        incidents: list[tuple[Any, ...]],
-        terms: list[tuple[Any, ...]],
-        changes: list[tuple[Any, ...]],
-    ) -> None:
-        self.incidents.insert(incidents)
-        self.terms.insert(terms)
-        self.changes.insert(changes)
+    def insert(self, built: Sequence[Built]) -> None:
+        """Insert the rows :meth:`rows` built (one statement or COPY per table)."""
+        self.incidents.insert([b[0] for b in built])
+        self.terms.insert([t for b in built for t in b[1]])
+        self.changes.insert([b[2] for b in built])
 
 
 def _encrypter() -> Callable[[str], str]:

@@ -1,5 +1,9 @@
 """The row loop of an import: convert, validate, batch, write; resume after a checkpoint.
 
+A batch is written by a second thread, on its own connection, while this one reads and
+prepares the next (the database's work runs without Python's lock, so the two overlap);
+one batch at most is in flight, and batches commit in file order.
+
 On resume the rows before the checkpoint are read again and converted (not written) so
 that the duplicate-id check knows the ids they took, and the final state is the one a
 single uninterrupted run would have reached.
@@ -8,10 +12,14 @@ single uninterrupted run would have reached.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+
+from django.db import connection
 
 from ulinzi.common.problems import InvalidInput
 from ulinzi.intake import rejects as rejectlog
+from ulinzi.intake.bulk import tune_connection
 from ulinzi.intake.checks import Checker
 from ulinzi.intake.formats.base import Plan, row_hash
 from ulinzi.intake.models import ImportRun
@@ -58,6 +66,10 @@ class Pipeline:
                 setattr(self.counts, name, getattr(run, name))
         self.rejects: list[rejectlog.Reject] = []
         self.checker = Checker()
+        self.in_flight: tuple[Future[Counts], int] | None = None
+        self.writer: ThreadPoolExecutor | None = None
+        if run is not None and _can_write_aside():
+            self.writer = ThreadPoolExecutor(1, "ulinzi-import-writer", tune_connection)
 
     def _reject(self, row: int, problems: Iterable[tuple[str, Any, str]]) -> None:
         found = [rejectlog.make(row, column, value, reason) for column, value, reason in problems]
@@ -69,6 +81,14 @@ class Pipeline:
 
     def run(self, rows: Iterable[Any]) -> Counts:
         """Consume ``rows`` (data rows after the header); return the final counts."""
+        try:
+            self._run(rows)
+            self._collect()
+        finally:
+            self._stop()
+        return self.counts
+
+    def _run(self, rows: Iterable[Any]) -> None:
         plan, convert, clean = self.plan, self.plan.convert, self.checker.clean
         column_for, skip = plan.column_for, self.skip
         pending: list[Pending] = []
@@ -109,7 +129,6 @@ class Pipeline:
                 self._flush(pending, index, replay)
                 pending = []
         self._flush(pending, index, index <= skip)
-        return self.counts
 
     def _flush(self, pending: list[Pending], index: int, replay: bool) -> None:
         earlier = self.seen.claim([(p.source_id, p.row) for p in pending])
@@ -125,9 +144,50 @@ class Pipeline:
                     item.row, [(self.plan.column_for("source_id"), item.source_id, reason)]
                 )
         rejects, self.rejects = self.rejects, []
+        dry_run = self.log is not None
         if self.log is not None:
             self.log.add(rejects)
-        got = self.store.write(fresh, rejects, self.counts, index, dry_run=self.log is not None)
+        else:
+            self.store.prepare(fresh)
+        self._collect()
+        snapshot = self.counts.snapshot()
+        if self.writer is None:
+            self._account(self.store.write(fresh, rejects, snapshot, index, dry_run=dry_run), index)
+        else:
+            future = self.writer.submit(self.store.write, fresh, rejects, snapshot, index)
+            self.in_flight = (future, index)
+
+    def _account(self, got: Counts, index: int) -> None:
         self.counts.add(got)
         self.counts.rows_done = index
         self.bar.update(index)
+
+    def _collect(self) -> None:
+        """Wait for the batch being written (its errors are raised here)."""
+        if self.in_flight is not None:
+            future, index = self.in_flight
+            self.in_flight = None
+            self._account(future.result(), index)
+
+    def _stop(self) -> None:
+        if self.writer is not None:
+            try:
+                if self.in_flight is not None:
+                    self.in_flight[0].exception()  # let the batch finish (or fail) first
+                self.writer.submit(_close_connection).result()
+            finally:
+                self.writer.shutdown(wait=True)
+                self.writer = None
+
+
+def _close_connection() -> None:
+    connection.close()  # the calling thread's own connection
+
+
+def _can_write_aside() -> bool:
+    """Whether batches may be written by a second thread on its own connection: not
+    inside a transaction (tests), not on an in-memory SQLite database."""
+    if connection.in_atomic_block:
+        return False
+    in_memory = getattr(connection, "is_in_memory_db", lambda: False)()
+    return not (connection.vendor == "sqlite" and in_memory)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ulinzi.incidents import services
 from ulinzi.incidents.models import Incident, IncidentChange
 from ulinzi.intake import rejects as rejectlog
-from ulinzi.intake.bulk import IncidentWriter
+from ulinzi.intake.bulk import Built, IncidentWriter
 from ulinzi.intake.models import ImportRun
 
 SENSITIVE = ("narrative",)
@@ -29,6 +29,8 @@ class Pending:
     source_id: str
     cleaned: dict[str, Any]
     source: Any
+    raw: dict[str, Any] = field(default_factory=dict)
+    built: Built | None = None
 
 
 @dataclass
@@ -45,6 +47,11 @@ class Counts:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
+
+    def snapshot(self) -> Counts:
+        return Counts(
+            self.created, self.updated, self.unchanged, self.rejected, self.blank, self.rows_done
+        )
 
 
 def _jsonable(value: Any) -> Any:
@@ -137,21 +144,35 @@ class Store:
             ]
         )  # fmt: skip
 
+    def prepare(self, batch: Sequence[Pending]) -> None:
+        """Build every row's insert values now (encryption included), in the caller's
+        thread, while an earlier batch is being written; rows found to exist already
+        are compared instead, and their built values dropped."""
+        items = []
+        history = []
+        for item in batch:
+            item.raw = self.raw_of(item.source)
+            item.cleaned["source_id"] = item.source_id
+            items.append((item.cleaned, item.raw))
+            history.append(self.created_change[:-1] + f', "row": [null, {item.row}]}}')
+        built = self.writer.rows(items, timezone.now(), history)
+        for item, values in zip(batch, built, strict=True):
+            item.built = values
+
     def _write(self, batch: Sequence[Pending], *, dry_run: bool) -> Counts:
         got = Counts()
         if not batch:
             return got
         existing = self._existing(batch)
-        new: list[tuple[dict[str, Any], dict[str, Any]]] = []
-        history: list[str] = []
+        new: list[Built] = []
         for item in batch:
             before = existing.get(item.source_id)
-            raw = self.raw_of(item.source)
             if before is None:
-                item.cleaned["source_id"] = item.source_id
-                new.append((item.cleaned, raw))
-                history.append(self.created_change[:-1] + f', "row": [null, {item.row}]}}')
+                got.created += 1
+                if item.built is not None:
+                    new.append(item.built)
                 continue
+            raw = item.raw or self.raw_of(item.source)
             changes = self._changes(before, item.cleaned, raw)
             if not changes:
                 got.unchanged += 1
@@ -159,10 +180,8 @@ class Store:
             got.updated += 1
             if not dry_run:
                 self._update(before["pk"], item, raw, changes)
-        got.created = len(new)
         if new and not dry_run:
-            rows, terms, changes_rows = self.writer.rows(new, timezone.now(), history)
-            self.writer.insert(rows, terms, changes_rows)
+            self.writer.insert(new)
         return got
 
     @staticmethod

@@ -107,3 +107,36 @@ def test_rejects_keep_accepted_rows_and_say_why(org: Any, write_csv: Any) -> Non
         (6, "Type"): ("Shelling, Dancing", "'shelling' is not a known value of ssa_attack_type"),
         (7, "Injured"): ("12.5", "is not a whole number"),
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_batches_are_written_by_a_second_thread(
+    write_csv: Any, monkeypatch: Any
+) -> None:
+    import threading
+
+    from ulinzi.accounts import services as accounts
+    from ulinzi.intake import pipeline
+
+    accounts.ensure_organisation(code="partner", name="Partner", kind="ingo")
+    writers: list[str] = []
+    write = pipeline.Store.write
+
+    def spy(self: Any, *args: Any, **kw: Any) -> Any:
+        writers.append(threading.current_thread().name)
+        return write(self, *args, **kw)
+
+    monkeypatch.setattr(pipeline.Store, "write", spy)
+    rows = hxl_rows(50)
+    rows[7][1] = "yesterday"
+    before = threading.active_count()
+    result = _run(write_csv("t.csv", [*HXL_HEADER, *rows]), batch_size=8)
+    assert (result.created, result.rejected, result.rows) == (49, 1, 50)
+    # (an in-memory SQLite test database cannot be shared: written in this thread then)
+    aside = pipeline._can_write_aside()
+    assert writers and all(name.startswith("ulinzi-import-writer") == aside for name in writers)
+    assert threading.active_count() == before
+    run = ImportRun.objects.get()
+    assert (run.status, run.rows_done, run.created, run.rejected) == ("done", 50, 49, 1)
+    assert ImportReject.objects.get().row == 10
+    assert _run(write_csv("t.csv", [*HXL_HEADER, *rows]), batch_size=8).unchanged == 49
