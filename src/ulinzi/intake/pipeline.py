@@ -50,7 +50,6 @@ class Pipeline:
         first_row: int,
     ) -> None:
         self.plan = plan
-        self.run_row = run
         label = f"import run {run.pk}" if run else "dry run"
         self.store = Store(organisation_id, run, plan.raw, label)
         self.batch_size = batch_size
