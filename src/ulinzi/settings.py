@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ulinzi.intake.selfreport",
     "ulinzi.web",
     "ulinzi.analysis",
+    "ulinzi.analysis.linkage",
     "ulinzi.reports",
 ]
 

@@ -1,0 +1,1 @@
+"""Linkage of duplicate incident reports across sources (a Django app, label ``linkage``)."""

@@ -1,0 +1,130 @@
+"""Run the Splink model on a prepared frame: train (or reuse) parameters, score pairs.
+
+DuckDB in-process is the engine here; :mod:`splink`'s Spark engine takes the same
+settings for a deployment that outgrows one machine (see ``docs/linkage.md``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import duckdb
+import pandas as pd
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+from ulinzi.analysis.linkage import model
+
+log = logging.getLogger(__name__)
+
+# Below this many reports EM has too few pairs to learn from: reuse a trained model.
+MIN_REPORTS_TO_TRAIN = 1500
+COMPARISONS = ("occurred", "location", "types", "casualties", "facility_type",
+               "facility_name", "perpetrator")  # fmt: skip
+
+
+@dataclass
+class Prediction:
+    """Scored pairs (``unique_id_l < unique_id_r``) and what produced them."""
+
+    pairs: pd.DataFrame
+    model: dict[str, Any]
+    trained: bool
+    seconds: dict[str, float] = field(default_factory=dict)
+    level_labels: dict[str, dict[int, str]] = field(default_factory=dict)
+
+
+def _threads() -> int:
+    return int(os.environ.get("ULINZI_LINK_THREADS", "0")) or (os.cpu_count() or 1)
+
+
+def _linker(frame: pd.DataFrame, settings: SettingsCreator | dict[str, Any]) -> Linker:
+    con = duckdb.connect()
+    con.execute(f"SET threads = {_threads()}")
+    db_api = DuckDBAPI(con)
+    table = db_api.register(frame, dataset_display_name="reports")
+    return Linker(table, settings, log_level=logging.WARNING)
+
+
+def train(frame: pd.DataFrame, *, seed: int = 11) -> dict[str, Any]:
+    """Estimate u by random sampling and m (and the prior) by EM; return the model."""
+    linker = _linker(frame, model.settings())
+    pairs = min(5e6, max(2e5, len(frame) * 10.0))
+    linker.training.estimate_probability_two_random_records_match(
+        list(model.DETERMINISTIC), recall=model.DETERMINISTIC_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
+    for blocks in model.TRAINING_BLOCKS:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(*blocks), estimate_without_term_frequencies=True
+        )
+    return linker.misc.save_model_to_json()
+
+
+@lru_cache(maxsize=1)
+def reference_model() -> dict[str, Any]:
+    """A model trained on the synthetic reference set, for data too small to train on."""
+    from ulinzi.analysis.linkage import standardise, synthetic
+
+    return train(standardise.prepare(synthetic.generate(6000, seed=3)))
+
+
+def labels_of(model_json: dict[str, Any]) -> dict[str, dict[int, str]]:
+    out: dict[str, dict[int, str]] = {}
+    for comparison in model_json.get("comparisons", []):
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        name = comparison["output_column_name"]
+        out[name] = {
+            len(levels) - 1 - i: lv.get("label_for_charts", "") for i, lv in enumerate(levels)
+        }
+        out[name][-1] = "not comparable (missing)"
+    return out
+
+
+def predict(
+    frame: pd.DataFrame,
+    *,
+    threshold: float = 0.5,
+    model_json: dict[str, Any] | None = None,
+    seed: int = 11,
+) -> Prediction:
+    """Score the pairs the blocking rules propose; keep those at or above ``threshold``."""
+    seconds: dict[str, float] = {}
+    if len(frame) < 2:
+        empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability",
+                                      "match_weight"])  # fmt: skip
+        return Prediction(pairs=empty, model=model_json or {}, trained=False)
+    start = time.perf_counter()
+    trained = model_json is None and len(frame) >= MIN_REPORTS_TO_TRAIN
+    if model_json is None:
+        model_json = train(frame, seed=seed) if trained else reference_model()
+    seconds["train"] = time.perf_counter() - start
+    # The trained model carries the comparisons; the blocking rules are always ours.
+    settings = dict(model_json)
+    settings["blocking_rules_to_generate_predictions"] = [
+        rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
+        for rule in model.prediction_blocking()
+    ]
+    linker = _linker(frame, settings)
+    start = time.perf_counter()
+    scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    mw_cols = [f"round(mw_{c}, 3) AS mw_{c}" for c in COMPARISONS]
+    gamma_cols = [f"gamma_{c}" for c in COMPARISONS]
+    cols = ", ".join(["match_probability", "match_weight", *gamma_cols, *mw_cols])
+    # Column and table names are ours (constants and Splink's own table), not input.
+    select = "SELECT least(unique_id_l, unique_id_r) AS unique_id_l, "
+    query = select + f"greatest(unique_id_l, unique_id_r) AS unique_id_r, {cols} FROM "  # noqa: S608
+    query += scored.physical_name
+    pairs = linker._db_api.duckdb_con.sql(query).df()
+    seconds["predict"] = time.perf_counter() - start
+    return Prediction(
+        pairs=pairs,
+        model=model_json,
+        trained=trained,
+        seconds=seconds,
+        level_labels=labels_of(model_json),
+    )

@@ -1,0 +1,166 @@
+"""Turn incident reports into the flat, comparable rows the linkage model reads.
+
+Input is a pandas frame with the incident fields the linkage needs (see
+:data:`RAW_COLUMNS`), whether it comes from the database (:mod:`.loading`) or from the
+synthetic generator (:mod:`.synthetic`). Output adds normalised text, blocking keys and
+date/place values with their precision made explicit. No narrative is ever read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+RAW_COLUMNS = (
+    "unique_id",
+    "organisation",
+    "domain",
+    "types",
+    "occurred_on",
+    "occurred_precision",
+    "country",
+    "admin1_pcode",
+    "admin1_name",
+    "admin2_pcode",
+    "admin2_name",
+    "lat",
+    "lon",
+    "geo_precision",
+    "facility_type",
+    "facility_name",
+    "killed",
+    "injured",
+    "perpetrator",
+)
+
+# Radius (km) within which a point of this precision may lie from the true place.
+PRECISION_KM = {
+    "exact": 0.5,
+    "near_25km": 25.0,
+    "linear_feature": 25.0,
+    "admin2": 40.0,
+    "estimated": 50.0,
+    "admin1": 150.0,
+    "country": 1000.0,
+}
+DEFAULT_PRECISION_KM = 10.0
+UNKNOWN_CODES = frozenset({"", "unknown", "other", "no_information"})
+EPOCH = date(1970, 1, 1)
+WINDOW_DAYS = 8
+
+_NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+# Spellings that differ between transliteration schemes, folded for blocking keys.
+_FOLDS = (
+    ("tch", "ch"), ("sch", "sh"), ("kh", "x"), ("ch", "x"), ("zh", "s"), ("sh", "s"),
+    ("ph", "f"), ("ck", "k"), ("w", "v"), ("c", "k"), ("q", "k"), ("z", "s"),
+)  # fmt: skip
+_DROP = re.compile(r"[aeiouyh']")
+_REPEAT = re.compile(r"(.)\1+")
+
+
+def normalise_text(value: object) -> str | None:
+    """Lower case, accents stripped, punctuation gone, spaces single; ``None`` if empty."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _SPACES.sub(" ", _NON_ALNUM.sub(" ", text.replace("'", ""))).strip()
+    return text or None
+
+
+def skeleton(value: str | None) -> str | None:
+    """A crude spelling-independent key: consonants only, transliteration pairs folded.
+
+    ``Kharkiv``/``Kharkov``/``Charkiw`` all give ``rkv``-like keys that agree more often
+    than the spellings do; it is used only to *block* (choose pairs to compare), never to
+    decide a match.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    key = value.replace(" ", "")
+    for old, new in _FOLDS:
+        key = key.replace(old, new)
+    folded = _REPEAT.sub(r"\1", _DROP.sub("", key))
+    return folded if len(folded) >= 3 else value.replace(" ", "")
+
+
+def _mapped(series: pd.Series, fn: object) -> pd.Series:
+    """``series.map(fn)`` computed once per distinct value (names repeat a lot)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    values[:-1] = [fn(v) for v in uniques]  # type: ignore[operator]
+    values[-1] = None
+    return pd.Series(values[codes], index=series.index, dtype=object)
+
+
+def _clean_code(series: pd.Series) -> pd.Series:
+    out = series.fillna("").astype(str).str.strip().str.lower()
+    return out.where(~out.isin(UNKNOWN_CODES), None)
+
+
+def _types_list(value: object) -> list[str] | None:
+    if value is None or isinstance(value, float):
+        return None
+    codes = sorted({str(v) for v in value if str(v) not in UNKNOWN_CODES})  # type: ignore[attr-defined]
+    return codes or None
+
+
+def prepare(raw: pd.DataFrame) -> pd.DataFrame:
+    """The comparable frame: one row per report, columns named as the model expects."""
+    df = pd.DataFrame({"unique_id": raw["unique_id"].astype(str)})
+    df["source"] = raw["organisation"].astype(str)
+    df["domain"] = raw["domain"].astype(str)
+    df["country"] = raw["country"].astype(str).str.upper()
+
+    occurred = pd.to_datetime(raw["occurred_on"])
+    precision = raw["occurred_precision"].fillna("day").astype(str)
+    days = ((occurred - pd.Timestamp(EPOCH)).dt.days).astype("int64")
+    is_day = precision.eq("day")
+    df["precision"] = precision
+    df["day_num"] = days.where(is_day).astype("Int64")
+    df["ym"] = (occurred.dt.year * 12 + occurred.dt.month - 1).astype("int64")
+    df["yr"] = occurred.dt.year.astype("int64")
+    # Not used by any comparison, so EM blocked on it still learns the date's m.
+    df["quarter"] = (df["yr"] * 4 + (occurred.dt.month - 1) // 3).astype("int64")
+    df["bin_a"] = (df["day_num"] // WINDOW_DAYS).astype("Int64")
+    df["bin_b"] = ((df["day_num"] + WINDOW_DAYS // 2) // WINDOW_DAYS).astype("Int64")
+
+    admin1_name = _mapped(raw["admin1_name"], normalise_text)
+    admin1_pcode = _clean_code(raw["admin1_pcode"])
+    df["admin1_name"] = admin1_name
+    df["admin1_pcode"] = admin1_pcode
+    # Names are given by almost every source, P-codes by some: block on the name's
+    # skeleton when there is one, so a P-code-less source still meets the others.
+    df["admin1_key"] = _mapped(admin1_name, skeleton).where(admin1_name.notna(), admin1_pcode)
+    df["admin2_pcode"] = _clean_code(raw["admin2_pcode"])
+    df["place"] = _mapped(raw["admin2_name"], normalise_text)
+    df["place_key"] = _mapped(df["place"], skeleton)
+
+    lat = pd.to_numeric(raw["lat"], errors="coerce")
+    lon = pd.to_numeric(raw["lon"], errors="coerce")
+    has_point = lat.notna() & lon.notna()
+    df["lat"] = lat.where(has_point)
+    df["lon"] = lon.where(has_point)
+    geo = raw["geo_precision"].fillna("").astype(str)
+    df["geo_km"] = geo.map(PRECISION_KM).fillna(DEFAULT_PRECISION_KM).where(has_point)
+    cell = (
+        np.floor(lat * 4).astype("Int64").astype(str)
+        + ":"
+        + np.floor(lon * 4).astype("Int64").astype(str)
+    )
+    df["geo_cell"] = cell.where(has_point & df["geo_km"].le(25.0), None)
+
+    df["types"] = raw["types"].map(_types_list)
+    df["facility_type"] = _clean_code(raw["facility_type"])
+    facility = _mapped(raw["facility_name"], normalise_text)
+    df["facility_name"] = facility
+    df["facility_key"] = _mapped(facility, lambda v: (skeleton(v) or "")[:4] or None)
+    df["killed"] = pd.to_numeric(raw["killed"], errors="coerce").astype("Int64")
+    df["injured"] = pd.to_numeric(raw["injured"], errors="coerce").astype("Int64")
+    df["perpetrator"] = _clean_code(raw["perpetrator"])
+    return df
