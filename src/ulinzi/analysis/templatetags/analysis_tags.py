@@ -43,7 +43,7 @@ def period_href(href: str | None, bounds: list[str]) -> str | None:
 @register.filter
 def as_rows(panel: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     """A time panel as (period, [one cell per series]) rows, newest first; zeros carry
-    no link (there is nothing behind them)."""
+    no link (there is nothing behind them) and periods with nothing at all are left out."""
     series = panel.get("series", [])
     rows = []
     for i, period in enumerate(panel["periods"]):
@@ -53,5 +53,6 @@ def as_rows(panel: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
             cells.append(
                 {"v": v, "href": period_href(s["href"], panel["bounds"][i]) if v else None}
             )
-        rows.append((period, cells))
+        if any(c["v"] for c in cells):
+            rows.append((period, cells))
     return rows[::-1]
