@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     password = organisations.demo_password()
     print(f"\nDemo users (password for all: {password}):")
     for username, org, role in organisations.user_table():
-        print(f"  {username:<20} {org:<8} {role}")
+        print(f"  {username:<20} {org:<10} {role}")
     url = f"http://{args.host}:{args.port}/"
     print(f"\nUlinzi demo: {url}  (sign in as coordinator / {password})\n", flush=True)
     if args.no_serve:

@@ -71,9 +71,11 @@ def load_organisations() -> dict[str, Organisation]:
 
 def user_table() -> list[tuple[str, str, str]]:
     """(username, organisation, role) of every demo user, for printing."""
-    rows = []
-    for role in ALL_ROLES:
-        rows.append((role, "cluster", role))
-    for role in ALL_ROLES:
-        rows.append((f"{role}2", "amani", role))
-    return rows
+    from ulinzi.accounts.models import Membership
+
+    demo_orgs = ("cluster", "amani", "party-a", "party-b")
+    rows = Membership.objects.filter(organisation__code__in=demo_orgs).values_list(
+        "user__username", "organisation__code", "role"
+    )
+    order = {code: n for n, code in enumerate(demo_orgs)}
+    return sorted(rows, key=lambda r: (order[r[1]], ALL_ROLES.index(r[2]), r[0]))
