@@ -419,6 +419,30 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         None,
         row(403, coordinator=200, coordinator2=200),
     ),
+    # Linkage review: coordinators of an organisation that sees both reports.
+    ("get", "/api/v1/linkage/review", None, row(403, coordinator=200, coordinator2=200)),
+    (
+        "get",
+        "/api/v1/linkage/review/{review_pair}",
+        None,
+        row(403, coordinator=200, coordinator2=404),
+    ),
+    (
+        "post",
+        "/api/v1/linkage/review/{review_pair}/decision",
+        {"decision": "split"},
+        row(403, coordinator=200, coordinator2=404),
+    ),
+    ("get", "/api/v1/linkage/incidents/{incident}/sources", None, READ_INCIDENT),
+    ("get", "/api/v1/linkage/runs", None, row(403, coordinator=200, analyst=200, coordinator2=200)),
+    (
+        "post",
+        "/api/v1/linkage/runs",
+        {"country": "UKR"},
+        row(403, coordinator=202, coordinator2=202),
+    ),
+    # Estimates: coordinators and analysts (422 here: country and period are missing).
+    ("get", "/api/v1/estimates", None, row(403, coordinator=422, analyst=422, coordinator2=422)),
 ]
 
 
@@ -469,11 +493,13 @@ def test_access(
     other_token = user("analyst2").api_tokens.first()
     from ulinzi.alerts.tests.matrix import placeholders as alert_placeholders
     from ulinzi.cases.tests.matrix import placeholders
+    from ulinzi.analysis.linkage.tests.matrix import placeholders as linkage_placeholders
 
     path = template.format(
         incident=incident.pk, other_token=other_token.pk, vocab="certainty",
         **placeholders(template),
         **alert_placeholders(template),
+        **linkage_placeholders(template),
     )
     outcomes = {}
     for role in ROLES:

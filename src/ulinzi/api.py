@@ -15,6 +15,8 @@ from ulinzi.accounts.api import router as accounts_router
 from ulinzi.alerts.api import router as alerts_router
 from ulinzi.alerts.deconfliction.api import router as deconfliction_router
 from ulinzi.analysis.api import router as analysis_router
+from ulinzi.analysis.linkage.api import estimates_router
+from ulinzi.analysis.linkage.api import router as linkage_router
 from ulinzi.audit.api import router as audit_router
 from ulinzi.common.api_auth import API_AUTH
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
@@ -149,4 +151,6 @@ api.add_router("/complaints", complaints_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/analysis", analysis_router)
+api.add_router("/linkage", linkage_router)
+api.add_router("/estimates", estimates_router)
 api.add_router("/exports", exports_router)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("anonymous/", include("ulinzi.intake.anonymous.urls")),
     path("report/", include("ulinzi.intake.selfreport.urls")),
     path("analysis/", include("ulinzi.analysis.urls")),
+    path("linkage/", include("ulinzi.analysis.linkage.urls")),
     path("reports/", include("ulinzi.reports.urls")),
     path("directory/", include("ulinzi.directory.urls")),
     path("cases/", include("ulinzi.cases.urls")),

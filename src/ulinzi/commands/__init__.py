@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 MODULES = (
     "demo", "serve", "worker", "token", "keys", "alerts", "bench", "export", "anonymous",
-    "importer", "cases",
+    "importer", "cases", "link", "estimate",
 )  # fmt: skip
 # Modules whose sub-command name differs (``import`` is a Python keyword).
 NAMES = {"importer": "import"}

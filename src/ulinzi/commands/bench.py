@@ -18,6 +18,8 @@ BENCHES = {
     "analysis": "analysis_bench.py",
     "import": "import_bench.py",
     "export": "export_bench.py",
+    "linkage": "linkage_bench.py",
+    "estimate": "estimate_bench.py",
 }
 BENCH_DIR = Path(__file__).resolve().parents[3] / "bench"
 

@@ -1,0 +1,102 @@
+"""Pages: the review queue, one pair side by side, documented vs estimated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ulinzi.accounts.access import actor_for
+from ulinzi.analysis.linkage import estimates, policies, selectors, services
+from ulinzi.analysis.linkage.api import SUMMARY_FIELDS
+from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+from ulinzi.incidents import services as incident_services
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    who = actor_for(request.user)
+    if not policies.can_review_any(who):
+        return _forbidden(request, _("Only coordinators review linkage pairs."))
+    decided = request.GET.get("decided") == "1"
+    page = Paginator(selectors.review_queue(who, decided=decided), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "linkage/review_queue.html", {"page": page, "decided": decided})
+
+
+@login_required
+def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
+    who = actor_for(request.user)
+    try:
+        pair = selectors.review_pair(who, pair_id)
+    except NotAllowed:
+        return _forbidden(request, _("Only coordinators review linkage pairs."))
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    rows = [
+        (name, getattr(pair.left, name), getattr(pair.right, name)) for name in SUMMARY_FIELDS
+    ]
+    narratives = (
+        incident_services.read_narrative(actor=who, incident=pair.left),
+        incident_services.read_narrative(actor=who, incident=pair.right),
+    )
+    return render(
+        request,
+        "linkage/review_pair.html",
+        {"pair": pair, "rows": rows, "narratives": narratives},
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pair_id: int) -> HttpResponse:
+    who = actor_for(request.user)
+    try:
+        pair = selectors.review_pair(who, pair_id)
+        services.decide(
+            actor=who,
+            pair=pair,
+            decision=request.POST.get("decision", ""),
+            note=request.POST.get("note", ""),
+        )
+    except NotAllowed:
+        return _forbidden(request, _("Only coordinators review linkage pairs."))
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+        return redirect("linkage:pair", pair_id=pair_id)
+    messages.success(request, _("Decision recorded; later linkage runs keep it."))
+    return redirect("linkage:queue")
+
+
+@login_required
+def estimate_page(request: HttpRequest) -> HttpResponse:
+    """Documented vs estimated for a stratum chosen in the form (the panel, full page)."""
+    who = actor_for(request.user)
+    if not policies.can_estimate(who):
+        return _forbidden(request, _("Coordinators and analysts read estimates."))
+    context: dict[str, Any] = {"query": request.GET}
+    if request.GET.get("country") or request.GET.get("period"):
+        try:
+            context["estimate"] = estimates.for_stratum(
+                who,
+                country=request.GET.get("country", ""),
+                period=request.GET.get("period", ""),
+                domain=request.GET.get("domain", ""),
+                admin1=request.GET.get("admin1", ""),
+            )
+        except InvalidInput as exc:
+            context["problems"] = exc.problems
+    return render(request, "linkage/estimate.html", context)
