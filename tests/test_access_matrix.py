@@ -492,8 +492,8 @@ def test_access(
     create_token(user=user("analyst2"))
     other_token = user("analyst2").api_tokens.first()
     from ulinzi.alerts.tests.matrix import placeholders as alert_placeholders
-    from ulinzi.cases.tests.matrix import placeholders
     from ulinzi.analysis.linkage.tests.matrix import placeholders as linkage_placeholders
+    from ulinzi.cases.tests.matrix import placeholders
 
     path = template.format(
         incident=incident.pk, other_token=other_token.pk, vocab="certainty",

@@ -31,12 +31,14 @@ class Stratum:
 
 
 def period(text: str) -> tuple[date, date]:
-    """``2024``, ``2024-Q2``, ``2024-03`` or ``2024-01-01..2024-06-30``."""
+    """``2024``, ``2024-Q2``, ``2024-03``, or a range of those or of dates joined by
+    ``..`` (``2022..2024``, ``2024-01-01..2024-06-30``)."""
     text = (text or "").strip()
     try:
         if ".." in text:
             a, b = text.split("..", 1)
-            start, end = date.fromisoformat(a), date.fromisoformat(b)
+            start = _bound(a, first=True)
+            end = _bound(b, first=False)
         elif re.fullmatch(r"\d{4}", text):
             start, end = date(int(text), 1, 1), date(int(text), 12, 31)
         elif m := re.fullmatch(r"(\d{4})-Q([1-4])", text, re.IGNORECASE):
@@ -51,11 +53,20 @@ def period(text: str) -> tuple[date, date]:
             raise ValueError(text)
     except ValueError as exc:
         raise InvalidInput(
-            [FieldProblem("period", "use 2024, 2024-Q2, 2024-03 or 2024-01-01..2024-06-30", text)]
+            [FieldProblem("period", "use 2024, 2024-Q2, 2024-03 or a range like 2022..2024", text)]
         ) from exc
     if end < start:
         raise InvalidInput([FieldProblem("period", "ends before it starts", text)])
     return start, end
+
+
+def _bound(text: str, *, first: bool) -> date:
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text)
+    if ".." in text:
+        raise ValueError(text)
+    return period(text)[0 if first else 1]
 
 
 def table_for(actor: Actor, stratum: Stratum) -> OverlapTable:

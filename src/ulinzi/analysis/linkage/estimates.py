@@ -51,8 +51,10 @@ def for_stratum(
             "estimate": None,
             "interval": None,
             "caveats": [
-                _("Fewer than three sources recorded incidents here: no estimate of what "
-                  "went unrecorded can be made.")
+                _(
+                    "Fewer than three sources recorded incidents here: no estimate of what "
+                    "went unrecorded can be made."
+                )
             ],
         }
     return {**base, **estimate.estimate(table)}

@@ -44,9 +44,7 @@ def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
         return _forbidden(request, _("Only coordinators review linkage pairs."))
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    rows = [
-        (name, getattr(pair.left, name), getattr(pair.right, name)) for name in SUMMARY_FIELDS
-    ]
+    rows = [(name, getattr(pair.left, name), getattr(pair.right, name)) for name in SUMMARY_FIELDS]
     narratives = (
         incident_services.read_narrative(actor=who, incident=pair.left),
         incident_services.read_narrative(actor=who, incident=pair.right),
