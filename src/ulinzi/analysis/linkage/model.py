@@ -13,6 +13,7 @@ from typing import Any
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 from splink.comparison_level_library import CustomLevel, ElseLevel, NullLevel
+from splink.internals.dialects import SplinkDialect
 
 HAVERSINE_KM = (
     "(2 * 6371 * asin(sqrt(power(sin(radians(lat_r - lat_l) / 2), 2) + "
@@ -44,13 +45,13 @@ def _date() -> cl.CustomComparison:
     )
 
 
-def _location() -> cl.CustomComparison:
+def _location(jw: str) -> cl.CustomComparison:
     """One comparison for *where*: points with their precision radius, district code or
     name, then province. (Separate comparisons for each would count the same evidence
     twice, since they are far from independent.)"""
     points = "lat_l IS NOT NULL AND lat_r IS NOT NULL"
     slack = "geo_km_l + geo_km_r"
-    place_jw = "jaro_winkler_similarity(place_l, place_r)"
+    place_jw = f"{jw}(place_l, place_r)"
     return cl.CustomComparison(
         output_column_name="location",
         comparison_description="points (precision-aware distance), district, province",
@@ -68,8 +69,7 @@ def _location() -> cl.CustomComparison:
             ),
             CustomLevel(f"{place_jw} >= 0.8", "similar district name"),
             CustomLevel(
-                "admin1_pcode_l = admin1_pcode_r OR "
-                "jaro_winkler_similarity(admin1_name_l, admin1_name_r) >= 0.88",
+                f"admin1_pcode_l = admin1_pcode_r OR {jw}(admin1_name_l, admin1_name_r) >= 0.88",
                 "same province",
             ),
             ElseLevel(),
@@ -101,10 +101,13 @@ def _casualties() -> cl.CustomComparison:
     )
 
 
-def comparisons() -> list[Any]:
+def comparisons(dialect: str = "duckdb") -> list[Any]:
+    """The comparisons, in the SQL of ``dialect`` ("duckdb", or "spark" for Splink's
+    Spark engine, whose Jaro-Winkler function has another name)."""
+    jw = SplinkDialect.from_string(dialect).jaro_winkler_function_name
     return [
         _date(),
-        _location(),
+        _location(jw),
         cl.ArrayIntersectAtSizes("types", [2, 1]),
         _casualties(),
         cl.ExactMatch("facility_type"),
@@ -131,11 +134,11 @@ def prediction_blocking() -> list[Any]:
     ]
 
 
-def settings() -> SettingsCreator:
+def settings(dialect: str = "duckdb") -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=comparisons(dialect),
         blocking_rules_to_generate_predictions=prediction_blocking(),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
