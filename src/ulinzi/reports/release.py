@@ -84,7 +84,6 @@ PUBLIC_HIERARCHIES: tuple[dc.Hierarchy, ...] = (
     ),
     dc.Hierarchy("casualties", dc.CASUALTY_LEVELS, 2.0, dc.coarsen_bands),
 )
-Rest = tuple[str, str, str, str, str]  # types, resources, facility type, cause, certainty
 PARTNER_HIERARCHIES: tuple[dc.Hierarchy, ...] = (
     dc.Hierarchy("country", ("country",), 0, dc.drop),
     dc.Hierarchy("domain", ("domain",), 0, dc.drop),
@@ -190,52 +189,72 @@ def _public_rows(qs: QuerySet[Incident]) -> Iterator[tuple[Any, ...]]:
 
 
 def _public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
-    fine: Counter[tuple[dc.Key, Rest]] = Counter()
+    # One flat tuple per distinct record: country, domain, period, bands | types,
+    # resources, facility type, cause, certainty. Repeated texts and figures are looked up.
+    flat: Counter[tuple[Any, ...]] = Counter()
     type_texts: dict[str | None, str] = {}
     resource_texts: dict[str | None, str] = {}
+    band_sets: dict[tuple[Any, ...], tuple[str, ...]] = {}
     for row in _public_rows(qs):
         country, domain, day, precision, types, resources, facility, cause, certainty = row[:9]
-        if types not in type_texts:
-            type_texts[types] = multi(json.loads(types) if types else [])
-        if resources not in resource_texts:
-            resource_texts[resources] = multi(json.loads(resources) if resources else [])
-        qi = (
-            country,
-            domain,
-            day[:4] if precision == "year" else day[:7],
-            tuple(dc.band(n) for n in row[9:]),
-        )
-        rest = (
-            type_texts[types],
-            resource_texts[resources],
-            facility or "",
-            cause or "",
-            certainty or "",
-        )
-        fine[(qi, rest)] += 1
-    records_in = sum(fine.values())
+        figures = row[9:]
+        bands = band_sets.get(figures)
+        if bands is None:
+            bands = band_sets[figures] = tuple(dc.band(n) for n in figures)
+        kinds = type_texts.get(types)
+        if kinds is None:
+            kinds = type_texts[types] = multi(json.loads(types) if types else [])
+        hit = resource_texts.get(resources)
+        if hit is None:
+            hit = resource_texts[resources] = multi(json.loads(resources) if resources else [])
+        flat[
+            (
+                country,
+                domain,
+                day[:4] if precision == "year" else day[:7],
+                bands,
+                kinds,
+                hit,
+                facility or "",
+                cause or "",
+                certainty or "",
+            )
+        ] += 1
+    records_in = sum(flat.values())
     partitions: dict[tuple[str, str], Counter[dc.Key]] = {}
-    for (qi, _rest), n in fine.items():
-        partitions.setdefault((qi[0], qi[1]), Counter())[qi] += n
+    for key, n in flat.items():
+        part = partitions.get(key[:2])
+        if part is None:
+            part = partitions[key[:2]] = Counter()
+        part[key[:4]] += n
     plans = _plan_partitions(partitions, k, max_share)
-    released: list[tuple[dc.Key, Rest, int]] = []
-    for (qi, rest), n in fine.items():
-        plan = plans.get((qi[0], qi[1]))
-        if plan is None:
+    # Released records: (country, period, domain, types, resources, facility type, cause,
+    # certainty, *bands) → incidents; each quasi-identifier group is projected once.
+    merged: dict[tuple[Any, ...], int] = {}
+    projected: dict[dc.Key, dc.Key | None] = {}
+    for key, n in flat.items():
+        qi = key[:4]
+        if qi in projected:
+            out = projected[qi]
+        else:
+            plan = plans.get(key[:2])
+            out = plan.project(qi) if plan is not None else None
+            if out is not None and plan is not None and plan.scheme.group_sizes[out] < k:
+                out = None
+            projected[qi] = out
+        if out is None:
             continue
-        key = plan.project(qi)
-        if plan.scheme.group_sizes[key] >= k:
-            released.append((key, rest, n))
-    released.sort(key=lambda item: (item[0][0], item[0][2], item[0][1], str(item)))
+        record = (out[0], out[2], out[1], *key[4:], *out[3])
+        merged[record] = merged.get(record, 0) + n
+    del flat, projected
+    ordered = sorted(merged.items(), key=lambda item: item[0][:3])
+    del merged
     columns = [c.key for c in columns_for(PUBLIC)]
 
     def counted_rows() -> Iterator[tuple[list[Any], int]]:
         """Each distinct released record once, with how many incidents it stands for."""
-        merged: Counter[tuple[Any, ...]] = Counter()
-        for (country, domain, period, bands), rest, n in released:
-            merged[(country, period, domain, *rest, *bands)] += n
         bounds: dict[str, tuple[str, str]] = {}
-        for values, n in merged.items():
+        for values, n in ordered:
             period = str(values[1])
             if period not in bounds:
                 bounds[period] = period_bounds(period)
@@ -246,9 +265,9 @@ def _public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
             for _ in range(n):
                 yield record
 
-    tables = _public_tables(released, k)
+    tables = _public_tables(ordered, k)
     report = _base_report(PUBLIC, k, records_in, max_share)
-    records_out = sum(n for _, _, n in released)
+    records_out = sum(n for _, n in ordered)
     sizes = [n for plan in plans.values() for n in plan.scheme.group_sizes.values()]
     report.update(
         records_out=records_out,
@@ -336,14 +355,14 @@ def _generalisation_report(
     }
 
 
-def _public_tables(released: list[tuple[dc.Key, Rest, int]], k: int) -> list[Table]:
+def _public_tables(released: list[tuple[tuple[Any, ...], int]], k: int) -> list[Table]:
     """Frequency tables of the released records, with small cells suppressed."""
     by_domain: Counter[tuple[str, str]] = Counter()
     by_period: Counter[tuple[str, str]] = Counter()
     by_cause: Counter[tuple[str, str]] = Counter()
     by_certainty: Counter[tuple[str, str]] = Counter()
     by_type: Counter[tuple[str, str]] = Counter()
-    for (country, domain, period, _bands), (types, _r, _f, cause, certainty), n in released:
+    for (country, period, domain, types, _r, _f, cause, certainty, *_b), n in released:
         by_domain[(country, domain)] += n
         by_period[(f"{country} {period}", domain)] += n
         by_cause[(country, cause or "unknown")] += n
