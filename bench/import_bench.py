@@ -99,32 +99,31 @@ def _baseline(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def _sqlite_floor() -> float:
-    """Seconds SQLite itself takes to store the imported rows again: every incident,
-    term and history row copied by ``INSERT … SELECT`` (no Python per row) into the same
-    tables, with their indexes and checks, under new ids."""
+def _floor() -> float:
+    """Seconds the database itself takes to store the imported rows again: every
+    incident, term and history row copied by ``INSERT … SELECT`` (no Python per row) into
+    the same tables, with their indexes and checks, under new ids."""
     from django.db import connection, transaction
 
+    pg = connection.vendor == "postgresql"
     tables = {
         "incidents_incident": "id",
         "incidents_incidentterm": "incident_id",
         "incidents_incidentchange": "incident_id",
     }
+
+    def pick(table: str, key: str, col: str) -> str:
+        if col == key:
+            return f"md5({col}::text || 'copy')::uuid" if pg else f"'c' || substr({col}, 2)"
+        return "source_id || '-copy'" if col == "source_id" else col
+
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         for table, key in tables.items():
             cursor.execute(f"SELECT * FROM {table} LIMIT 0")
-            cols = [
-                c[0] for c in cursor.description if c[0] != "id" or table == "incidents_incident"
-            ]
-            picks = [
-                f"'c' || substr({c}, 2)" if c == key else
-                ("source_id || '-copy'" if c == "source_id" else c)
-                for c in cols
-            ]  # fmt: skip
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(picks)} FROM {table}"
-            )
+            cols = [c[0] for c in cursor.description if c[0] != "id" or key == "id"]
+            picks = ", ".join(pick(table, key, c) for c in cols)
+            cursor.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {picks} FROM {table}")
     return time.perf_counter() - start
 
 
@@ -157,7 +156,7 @@ def _worker(path: Path, out: Path) -> None:
         "rss_mb": rss,
         "rss_before_mb": rss_before,
         "baseline": _baseline(path),
-        "floor": _sqlite_floor() if connection.vendor == "sqlite" else None,
+        "floor": _floor(),
     }
     out.write_text(json.dumps(figures))
 
@@ -242,8 +241,8 @@ def _report(results: list[tuple[str, dict[str, Any]]], pg_url: str | None) -> No
     )
     print(
         "  bare: the file's rows into a bare table of the same columns (COPY on PostgreSQL, "
-        "executemany on SQLite)\n  floor: SQLite copying the imported incident, term and "
-        "history rows into the same tables with INSERT … SELECT"
+        "executemany on SQLite)\n  floor: the database copying the imported incident, term "
+        "and history rows into the same tables with INSERT … SELECT"
     )
     for label, r in results:
         print(_line(label, r))
