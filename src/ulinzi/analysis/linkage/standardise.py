@@ -56,7 +56,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 # Spellings that differ between transliteration schemes, folded for blocking keys.
 _FOLDS = (
-    ("tch", "ch"), ("sch", "sh"), ("kh", "x"), ("ch", "x"), ("zh", "s"), ("sh", "s"),
+    ("tch", "ch"), ("sch", "sh"), ("kh", "h"), ("ch", "k"), ("zh", "z"), ("sh", "s"),
     ("ph", "f"), ("ck", "k"), ("w", "v"), ("c", "k"), ("q", "k"), ("z", "s"),
 )  # fmt: skip
 _DROP = re.compile(r"[aeiouyh']")
@@ -85,8 +85,7 @@ def skeleton(value: str | None) -> str | None:
     key = value.replace(" ", "")
     for old, new in _FOLDS:
         key = key.replace(old, new)
-    folded = _REPEAT.sub(r"\1", _DROP.sub("", key))
-    return folded if len(folded) >= 3 else value.replace(" ", "")
+    return _REPEAT.sub(r"\1", _DROP.sub("", key)) or None
 
 
 def _mapped(series: pd.Series, fn: object) -> pd.Series:
