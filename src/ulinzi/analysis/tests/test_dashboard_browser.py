@@ -48,7 +48,13 @@ def browser_page() -> Any:
         try:
             yield page
         finally:
+            # Leave the server idle (no kept-alive request holding a database
+            # connection) before the test database is dropped.
+            page.goto("about:blank")
             browser.close()
+            from django.db import connections
+
+            connections.close_all()
 
 
 def _canvas_is_drawn(page: Any, selector: str) -> bool:
