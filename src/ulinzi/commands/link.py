@@ -14,7 +14,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--country", help="only this country (ISO3)")
     parser.add_argument("--since", type=date.fromisoformat, help="only incidents from this date")
     parser.add_argument(
-        "--threshold", type=float, default=None, help="match probability that links (0.5)"
+        "--threshold", type=float, default=None, help="match probability that links (0.9)"
     )
     parser.add_argument("--queue", action="store_true", help="run it in the background worker")
     parser.set_defaults(handler=run)

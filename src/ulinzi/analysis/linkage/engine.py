@@ -62,7 +62,19 @@ def train(frame: pd.DataFrame, *, seed: int = 11) -> dict[str, Any]:
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*blocks), estimate_without_term_frequencies=True
         )
-    return linker.misc.save_model_to_json()
+    trained = linker.misc.save_model_to_json()
+    # Splink's prior is for two reports drawn at random from the whole data; every pair
+    # we score shares country and domain, so the prior that fits them is that one
+    # divided by the chance two random reports share country and domain.
+    prior = float(trained["probability_two_random_records_match"])
+    trained["probability_two_random_records_match"] = min(0.5, prior / _same_block_share(frame))
+    return trained
+
+
+def _same_block_share(frame: pd.DataFrame) -> float:
+    n = len(frame)
+    sizes = frame.groupby(["country", "domain"]).size().to_numpy(dtype=float)
+    return max(float((sizes * (sizes - 1)).sum()) / (n * (n - 1)), 1e-12) if n > 1 else 1.0
 
 
 @lru_cache(maxsize=1)

@@ -18,8 +18,8 @@ from ulinzi.analysis.linkage import clustering, engine, standardise
 
 # Pairs at or above THRESHOLD link (subject to cluster cohesion); pairs in the REVIEW band
 # are shown to coordinators. Pairs below FLOOR are not kept at all.
-THRESHOLD = 0.5
-COHESION = 0.3
+THRESHOLD = 0.9
+COHESION = 0.6
 REVIEW_BAND = (0.5, 0.95)
 FLOOR = 0.01
 
