@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.exceptions import SplinkException
 
 from ulinzi.analysis.linkage import model
 
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 MIN_REPORTS_TO_TRAIN = 1500
 COMPARISONS = ("occurred", "location", "types", "casualties", "facility_type",
                "facility_name", "perpetrator")  # fmt: skip
+
+
+class TrainingFailed(Exception):
+    """The data gave the model nothing to learn from."""
 
 
 @dataclass
@@ -46,22 +51,47 @@ def _linker(frame: pd.DataFrame, settings: SettingsCreator | dict[str, Any]) -> 
     con = duckdb.connect()
     con.execute(f"SET threads = {_threads()}")
     db_api = DuckDBAPI(con)
-    table = db_api.register(frame, dataset_display_name="reports")
+    import pyarrow as pa
+
+    from ulinzi.analysis.linkage.standardise import arrow_schema
+
+    arrow = pa.Table.from_pandas(frame, schema=arrow_schema(), preserve_index=False)
+    table = db_api.register(arrow, dataset_display_name="reports")
     return Linker(table, settings, log_level=logging.WARNING)
 
 
 def train(frame: pd.DataFrame, *, seed: int = 11) -> dict[str, Any]:
-    """Estimate u by random sampling and m (and the prior) by EM; return the model."""
+    """Estimate u by random sampling and m (and the prior) by EM; return the model.
+
+    Real data can lack what a step needs (no facility names, no sub-national places):
+    the prior then comes from the next, looser near-certain rule, and an EM session
+    without pairs to learn from is skipped (its comparisons keep the m learnt by the
+    other session). If nothing could be learnt, :class:`TrainingFailed` is raised."""
     linker = _linker(frame, model.settings())
     pairs = min(5e6, max(2e5, len(frame) * 10.0))
-    linker.training.estimate_probability_two_random_records_match(
-        list(model.DETERMINISTIC), recall=model.DETERMINISTIC_RECALL
-    )
+    for rule in model.DETERMINISTIC:
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                [rule], recall=model.DETERMINISTIC_RECALL
+            )
+        except (ValueError, SplinkException):
+            continue
+        if linker._settings_obj._probability_two_random_records_match > 0:
+            break
+    else:
+        raise TrainingFailed("no near-certain pairs to estimate the prior from")
     linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
+    learnt = 0
     for blocks in model.TRAINING_BLOCKS:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*blocks), estimate_without_term_frequencies=True
-        )
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*blocks), estimate_without_term_frequencies=True
+            )
+            learnt += 1
+        except (ValueError, SplinkException, ZeroDivisionError) as exc:
+            log.warning("EM blocked on %s skipped: %s", blocks, exc)
+    if not learnt:
+        raise TrainingFailed("no EM session had pairs to learn from")
     trained = linker.misc.save_model_to_json()
     # Splink's prior is for two reports drawn at random from the whole data; every pair
     # we score shares country and domain, so the prior that fits them is that one
@@ -112,8 +142,14 @@ def predict(
         return Prediction(pairs=empty, model=model_json or {}, trained=False)
     start = time.perf_counter()
     trained = model_json is None and len(frame) >= MIN_REPORTS_TO_TRAIN
+    if trained:
+        try:
+            model_json = train(frame, seed=seed)
+        except TrainingFailed as exc:
+            log.warning("training on this data failed (%s): reference model used", exc)
+            trained = False
     if model_json is None:
-        model_json = train(frame, seed=seed) if trained else reference_model()
+        model_json = reference_model()
     seconds["train"] = time.perf_counter() - start
     # The trained model carries the comparisons; the blocking rules are always ours.
     settings = dict(model_json)
@@ -124,8 +160,10 @@ def predict(
     linker = _linker(frame, settings)
     start = time.perf_counter()
     scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-    mw_cols = [f"round(mw_{c}, 3) AS mw_{c}" for c in COMPARISONS]
-    gamma_cols = [f"gamma_{c}" for c in COMPARISONS]
+    # Splink leaves out a comparison the data gave no value to (e.g. no facility names).
+    names = [c for c in COMPARISONS if f"gamma_{c}" in {col.name for col in scored.columns}]
+    mw_cols = [f"round(mw_{c}, 3) AS mw_{c}" for c in names]
+    gamma_cols = [f"gamma_{c}" for c in names]
     cols = ", ".join(["match_probability", "match_weight", *gamma_cols, *mw_cols])
     # Column and table names are ours (constants and Splink's own table), not input.
     select = "SELECT least(unique_id_l, unique_id_r) AS unique_id_l, "

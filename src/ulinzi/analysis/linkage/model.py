@@ -159,5 +159,10 @@ TRAINING_BLOCKS = (
 DETERMINISTIC = (
     "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num "
     "AND l.admin1_key = r.admin1_key AND l.facility_name = r.facility_name",
+    # Looser ones for data without facility names or sub-national places:
+    "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num "
+    "AND l.admin1_key = r.admin1_key AND l.facility_type = r.facility_type",
+    "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num "
+    "AND l.facility_type = r.facility_type AND l.types = r.types",
 )
 DETERMINISTIC_RECALL = 0.4

@@ -109,6 +109,26 @@ def _types_list(value: object) -> list[str] | None:
     return codes or None
 
 
+def arrow_schema() -> object:
+    """Column types made explicit, so a column with no value at all (no facility names
+    in a dataset) still has its type and its comparison."""
+    import pyarrow as pa
+
+    text = pa.string()
+    whole = pa.int64()
+    real = pa.float64()
+    columns = {
+        "unique_id": text, "source": text, "domain": text, "country": text, "precision": text,
+        "day_num": whole, "ym": whole, "yr": whole, "quarter": whole, "bin_a": whole,
+        "bin_b": whole, "admin1_name": text, "admin1_pcode": text, "admin1_key": text,
+        "admin2_pcode": text, "place": text, "place_key": text, "lat": real, "lon": real,
+        "geo_km": real, "geo_cell": text, "types": pa.list_(text), "facility_type": text,
+        "facility_name": text, "facility_key": text, "killed": whole, "injured": whole,
+        "perpetrator": text,
+    }  # fmt: skip
+    return pa.schema(list(columns.items()))
+
+
 def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     """The comparable frame: one row per report, columns named as the model expects."""
     df = pd.DataFrame({"unique_id": raw["unique_id"].astype(str)})
