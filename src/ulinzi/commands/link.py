@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
         "newly_linked": linkage_run.linked,
         "unlinked": linkage_run.unlinked,
         "review_pairs": linkage_run.review_pairs,
-        "model": "trained on this data" if linkage_run.trained else "reused (too few reports)",
+        "model": "trained on this data"
+        if linkage_run.trained
+        else "reused (not trained on this data)",
         "seconds": linkage_run.seconds,
     }
     print(json.dumps(summary, indent=2))

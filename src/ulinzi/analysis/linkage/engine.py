@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 # Below this many reports EM has too few pairs to learn from: reuse a trained model.
 MIN_REPORTS_TO_TRAIN = 1500
 COMPARISONS = ("occurred", "location", "types", "casualties", "facility_type",
-               "facility_name", "perpetrator")  # fmt: skip
+               "facility_name", "perpetrator", "source")  # fmt: skip
 
 
 class TrainingFailed(Exception):
@@ -63,35 +63,27 @@ def _linker(frame: pd.DataFrame, settings: SettingsCreator | dict[str, Any]) -> 
 def train(frame: pd.DataFrame, *, seed: int = 11) -> dict[str, Any]:
     """Estimate u by random sampling and m (and the prior) by EM; return the model.
 
-    Real data can lack what a step needs (no facility names, no sub-national places):
-    the prior then comes from the next, looser near-certain rule, and an EM session
-    without pairs to learn from is skipped (its comparisons keep the m learnt by the
-    other session). If nothing could be learnt, :class:`TrainingFailed` is raised."""
+    Real data can lack what a step needs (no facility names, no sub-national places, no
+    duplicates at all): then :class:`TrainingFailed` is raised, and the caller uses a
+    model trained elsewhere rather than a half-trained one."""
     linker = _linker(frame, model.settings())
     pairs = min(5e6, max(2e5, len(frame) * 10.0))
-    for rule in model.DETERMINISTIC:
-        try:
-            linker.training.estimate_probability_two_random_records_match(
-                [rule], recall=model.DETERMINISTIC_RECALL
-            )
-        except (ValueError, SplinkException):
-            continue
-        if linker._settings_obj._probability_two_random_records_match > 0:
-            break
-    else:
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            list(model.DETERMINISTIC), recall=model.DETERMINISTIC_RECALL
+        )
+    except (ValueError, SplinkException) as exc:
+        raise TrainingFailed(f"prior: {exc}") from exc
+    if not linker._settings_obj._probability_two_random_records_match > 0:
         raise TrainingFailed("no near-certain pairs to estimate the prior from")
     linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
-    learnt = 0
     for blocks in model.TRAINING_BLOCKS:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*blocks), estimate_without_term_frequencies=True
             )
-            learnt += 1
         except (ValueError, SplinkException, ZeroDivisionError) as exc:
-            log.warning("EM blocked on %s skipped: %s", blocks, exc)
-    if not learnt:
-        raise TrainingFailed("no EM session had pairs to learn from")
+            raise TrainingFailed(f"EM blocked on {blocks}: {exc}") from exc
     trained = linker.misc.save_model_to_json()
     # Splink's prior is for two reports drawn at random from the whole data; every pair
     # we score shares country and domain, so the prior that fits them is that one

@@ -113,6 +113,9 @@ def comparisons(dialect: str = "duckdb") -> list[Any]:
         cl.ExactMatch("facility_type"),
         cl.JaroWinklerAtThresholds("facility_name", [0.95, 0.9]),
         cl.ExactMatch("perpetrator"),
+        # Organisations consolidate their own duplicates: how rarely two reports of one
+        # organisation are the same incident is learnt like everything else.
+        cl.ExactMatch("source"),
     ]
 
 
@@ -142,7 +145,6 @@ def settings(dialect: str = "duckdb") -> SettingsCreator:
         blocking_rules_to_generate_predictions=prediction_blocking(),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
-        additional_columns_to_retain=["source"],
         max_iterations=20,
         em_convergence=0.001,
     )
@@ -159,10 +161,5 @@ TRAINING_BLOCKS = (
 DETERMINISTIC = (
     "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num "
     "AND l.admin1_key = r.admin1_key AND l.facility_name = r.facility_name",
-    # Looser ones for data without facility names or sub-national places:
-    "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num "
-    "AND l.admin1_key = r.admin1_key AND l.facility_type = r.facility_type",
-    "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num "
-    "AND l.facility_type = r.facility_type AND l.types = r.types",
 )
 DETERMINISTIC_RECALL = 0.4
