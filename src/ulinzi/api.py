@@ -18,11 +18,11 @@ from ulinzi.analysis.api import router as analysis_router
 from ulinzi.analysis.linkage.api import estimates_router
 from ulinzi.analysis.linkage.api import router as linkage_router
 from ulinzi.audit.api import router as audit_router
-from ulinzi.common.api_auth import API_AUTH
-from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
 from ulinzi.cases.api.cases import router as cases_router
 from ulinzi.cases.api.complaints import router as complaints_router
 from ulinzi.cases.api.referrals import router as referrals_router
+from ulinzi.common.api_auth import API_AUTH
+from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
 from ulinzi.directory.api import router as directory_router
 from ulinzi.incidents.api import router as incidents_router
 from ulinzi.intake.anonymous.api import router as anonymous_router
