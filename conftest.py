@@ -102,3 +102,48 @@ def make_incident(demo_orgs: dict[str, Any]) -> Callable[..., Any]:
         return incident
 
     return make
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Debian's headless Chromium driven by Playwright, for end-to-end tests.
+
+    Missing browser: skipped with a message, except with ``CI=true`` where it fails.
+    """
+
+    def unavailable(reason: str) -> None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: the browser tests must run)")
+        pytest.skip(reason)
+
+    if not os.path.exists(CHROMIUM):
+        unavailable(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the 'playwright' Python package is not installed")
+    # Playwright's sync API runs an event loop in this thread; tests still read the
+    # database synchronously to check what the browser wrote.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # While the event loop ran, Django kept connections per context, not per
+            # thread; close them, or PostgreSQL cannot drop the test database.
+            connections.close_all()

@@ -7,7 +7,6 @@ is kept in test-artifacts/dashboard.png.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,44 +16,17 @@ from ulinzi.accounts.models import Organisation
 from ulinzi.analysis import generate
 from ulinzi.demo.organisations import demo_password
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def browser_page() -> Any:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is required for the browser tests with CI=true")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        try:
-            yield page
-        finally:
-            # Leave the server idle (no kept-alive request holding a database
-            # connection) before the test database is dropped.
-            page.goto("about:blank")
-            browser.close()
-            from django.db import connections
-
-            connections.close_all()
+def browser_page(browser: Any) -> Any:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    yield page
+    # Leave the server idle (no kept-alive request holding a database connection).
+    page.goto("about:blank")
 
 
 def _canvas_is_drawn(page: Any, selector: str) -> bool:

@@ -8,46 +8,12 @@ test is skipped, except with ``CI=true`` where its absence is a failure.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    def unavailable(reason: str) -> None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: the browser test must run)")
-        pytest.skip(reason)
-
-    if not os.path.exists(CHROMIUM):
-        unavailable(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the 'playwright' Python package is not installed")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _sign_in_with_code(page: Any, base: str, username: str, target: str) -> None:

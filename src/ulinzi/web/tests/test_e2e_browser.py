@@ -7,58 +7,17 @@ test is skipped, except with ``CI=true`` where its absence is a failure.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.utils import translation
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 ARABIC = re.compile("[\u0600-\u06ff]")
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: the browser test must run)")
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        _unavailable(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the 'playwright' Python package is not installed")
-    # Playwright's sync API runs an event loop in this thread; the test still reads the
-    # database synchronously to check what the browser wrote.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            # While Playwright's event loop runs, Django keeps database connections per
-            # context, not per thread: the test's reads used a connection of their own.
-            # Close it here, or PostgreSQL cannot drop the test database at the end.
-            connections.close_all()
 
 
 @pytest.fixture

@@ -3,57 +3,15 @@ sees it kept on the device, comes back online and the report is sent — exactly
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Any:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("/usr/bin/chromium is missing; CI=true requires the browser tests")
-        pytest.skip("/usr/bin/chromium is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
-    # are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def server_connections_closed(live_server: Any) -> Any:
-    """Close the database connections the test opened while Playwright's event loop ran
-    (Django keeps them per context, not per thread); left open, they would block dropping
-    the PostgreSQL test database. Never terminate other sessions: a later test may own them."""
-    yield
-    from django.db import connections
-
-    connections.close_all()
-
-
 def test_a_report_made_offline_is_sent_once_back_online(
-    demo_orgs: Any, server_connections_closed: None, live_server: Any, browser: Any
+    demo_orgs: Any, live_server: Any, browser: Any
 ) -> None:
     from ulinzi.demo.organisations import demo_password
     from ulinzi.incidents.models import Incident
