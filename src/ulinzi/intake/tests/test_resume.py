@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -42,8 +43,9 @@ class Db:
         self.name = f"ulz_resume_{os.getpid()}_{name}"
         if connection.vendor == "postgresql":
             base = connection.settings_dict
+            secret = f":{quote(base['PASSWORD'], safe='')}" if base["PASSWORD"] else ""
             self.url = (
-                f"postgres://{base['USER']}@{base['HOST'] or '127.0.0.1'}:"
+                f"postgres://{base['USER']}{secret}@{base['HOST'] or '127.0.0.1'}:"
                 f"{base['PORT'] or 5432}/{self.name}"
             )
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
