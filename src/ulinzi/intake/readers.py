@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,19 +125,20 @@ def _hash_and_check_text(path: Path, digest: Any, encoding: str, *, explicit: bo
         raise UnreadableFile(f"{path.name} is empty (only blank space)")
 
 
-class Source:
+class Source(ABC):
     """Rows of a file, one at a time. ``position()``/``total`` drive the progress bar."""
 
     unit = "rows"
     total: int | None = None
 
+    @abstractmethod
     def rows(self) -> Iterator[Any]:
-        raise NotImplementedError
+        """Yield the file's rows in order."""
 
     def position(self) -> int:
         return 0
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook; sources without a file keep it
         """Release the file."""
 
 
