@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 import socket
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from ulinzi.accounts.models import Organisation
@@ -24,8 +26,8 @@ from ulinzi.intake import readers
 from ulinzi.intake import rejects as rejectlog
 from ulinzi.intake.bulk import import_session
 from ulinzi.intake.formats import container_for, open_plan
-from ulinzi.intake.formats.base import UnusableHeader
-from ulinzi.intake.formats.mapped import MappingError, load_mapping
+from ulinzi.intake.formats.base import Plan, UnusableHeader
+from ulinzi.intake.formats.mapped import Mapping, MappingError, load_mapping
 from ulinzi.intake.models import ImportRun
 from ulinzi.intake.pipeline import Pipeline
 from ulinzi.intake.progress import Progress
@@ -35,6 +37,10 @@ STALE_AFTER = timedelta(minutes=15)
 
 class ImportFailed(Exception):
     """The import could not start or go on (message for the user, no traceback)."""
+
+
+class ImportBusy(ImportFailed):
+    """A live process is importing that very run already."""
 
 
 @dataclass
@@ -59,6 +65,43 @@ class ImportResult:
         return self.created + self.updated + self.unchanged
 
 
+@dataclass
+class Opened:
+    """A file opened for import: its mapping, what it is, its reader and its plan."""
+
+    spec: Mapping
+    info: readers.FileInfo
+    source: readers.Source
+    plan: Plan
+    rows: Iterator[Any]
+    first_row: int
+
+
+def open_import(
+    *,
+    path: Path | str,
+    fmt: str = "auto",
+    mapping: Path | str | None = None,
+    domain: str | None = None,
+    encoding: str | None = None,
+) -> Opened:
+    """Check and open ``path``, read its header and choose the plan (the caller closes
+    ``opened.source``); a file that cannot be imported raises :class:`ImportFailed`."""
+    try:
+        spec = load_mapping(Path(mapping) if mapping else None)
+        info = readers.inspect(Path(path), container_for(fmt), encoding)
+        source = readers.open_source(info, spec.sheet)
+    except (readers.UnreadableFile, MappingError) as exc:
+        raise ImportFailed(str(exc)) from exc
+    try:
+        plan, rows, first_row = open_plan(source, info.container, fmt, spec, domain)
+    except (UnusableHeader, readers.UnreadableFile) as exc:
+        source.close()
+        raise ImportFailed(f"{info.path.name}: {exc}") from exc
+    plan.text_rows = info.container == "csv"
+    return Opened(spec, info, source, plan, rows, first_row)
+
+
 def run_import(
     *,
     path: Path | str,
@@ -70,37 +113,37 @@ def run_import(
     progress: bool = True,
     encoding: str | None = None,
     batch_size: int = 5000,
+    run_id: int | None = None,
 ) -> ImportResult:
-    """Import ``path`` for the organisation with code ``organisation``."""
+    """Import ``path`` for the organisation with code ``organisation``.
+
+    ``run_id`` names a run created beforehand (an upload from the web, queued): that run
+    is the one used, resumed from its checkpoint if it has one.
+    """
     org = Organisation.objects.filter(code=organisation).first()
     if org is None:
         raise ImportFailed(f"no organisation with code {organisation!r}")
     started = time.perf_counter()
+    opened = open_import(path=path, fmt=fmt, mapping=mapping, domain=domain, encoding=encoding)
+    info, plan, source = opened.info, opened.plan, opened.source
     try:
-        spec = load_mapping(Path(mapping) if mapping else None)
-        info = readers.inspect(Path(path), container_for(fmt), encoding)
-        source = readers.open_source(info, spec.sheet)
-    except (readers.UnreadableFile, MappingError) as exc:
-        raise ImportFailed(str(exc)) from exc
-    try:
-        try:
-            plan, rows, first_row = open_plan(source, info.container, fmt, spec, domain)
-        except (UnusableHeader, readers.UnreadableFile) as exc:
-            raise ImportFailed(f"{info.path.name}: {exc}") from exc
-        plan.text_rows = info.container == "csv"
-        options = {"mapping": spec.as_json(), "domain": domain, "encoding": info.encoding}
-        run = None if dry_run else _start_run(org, info, plan.fmt, options)
+        options = {"mapping": opened.spec.as_json(), "domain": domain, "encoding": info.encoding}
+        run = None
+        if run_id is not None and not dry_run:
+            run = _claim_run(run_id, org, info, plan.fmt, options)
+        elif not dry_run:
+            run = _start_run(org, info, plan.fmt, options)
         result = ImportResult(fmt=plan.fmt, plan=plan.describe(), dry_run=dry_run)
         result.run_id = run.pk if run else None
         result.resumed = bool(run and run.rows_done)
         log = None
         if dry_run:
             log = rejectlog.CsvLog(rejectlog.csv_path("dry-run", info.path))
-        bar = Progress(source, enabled=progress, label=info.path.name)
-        pipeline = Pipeline(org.pk, plan, run, batch_size, bar, log, first_row)
+        bar = Progress(source, enabled=progress, label=info.path.name, run=run)
+        pipeline = Pipeline(org.pk, plan, run, batch_size, bar, log, opened.first_row)
         try:
             with import_session():
-                counts = pipeline.run(rows)
+                counts = pipeline.run(opened.rows)
         except readers.UnreadableFile as exc:
             _fail(run, str(exc))
             raise ImportFailed(f"{info.path.name}: {exc}") from exc
@@ -113,7 +156,9 @@ def run_import(
     if run is not None:
         run.status = ImportRun.Status.DONE
         run.finished_at = timezone.now()
-        run.save(update_fields=["status", "finished_at"])
+        if source.total is not None:
+            run.read_position = run.read_total = source.total
+        run.save(update_fields=["status", "finished_at", "read_position", "read_total"])
         result.rejects_path = rejectlog.export(run, rejectlog.csv_path(run.pk, info.path))
         result.rejects_sample = list(_first(rejectlog.stored(run), 50))
     else:
@@ -180,6 +225,31 @@ def _start_run(
         pid=os.getpid(),
         host=socket.gethostname(),
     )
+
+
+def _claim_run(
+    run_id: int, org: Organisation, info: readers.FileInfo, fmt: str, options: dict[str, Any]
+) -> ImportRun:
+    """Take the run created beforehand for this file (queued, or left unfinished)."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id, organisation=org).first()
+        if run is None:
+            raise ImportFailed(f"no import run {run_id} for {org.code}")
+        if run.status == ImportRun.Status.DONE:
+            raise ImportFailed(f"import run {run.pk} has already finished")
+        if run.file_sha256 and run.file_sha256 != info.sha256:
+            raise ImportFailed(f"{info.path.name} is not the file import run {run.pk} was made for")
+        if run.status == ImportRun.Status.RUNNING and _alive(run):
+            raise ImportBusy(
+                f"import run {run.pk} is being imported by process {run.pid} on {run.host}"
+            )
+        run.resumed += 1 if run.rows_done else 0
+        run.status, run.message, run.finished_at = ImportRun.Status.RUNNING, "", None
+        run.pid, run.host = os.getpid(), socket.gethostname()
+        run.fmt, run.file_sha256, run.file_size = fmt, info.sha256, info.size
+        run.options = {**run.options, **options}
+        run.save()
+    return run
 
 
 def _fail(run: ImportRun | None, message: str) -> None:

@@ -3,10 +3,13 @@
 A run commits its rows in batches; each batch's incidents, rejects and the run's
 counters (``rows_done`` and the counts) are written in one transaction, so a run killed
 at any moment leaves a consistent checkpoint that the next run of the same file resumes.
+A run started from the web is ``queued`` until the worker takes it; ``read_position``
+of ``read_total`` (bytes of a text file, rows of a workbook) is how far its reader is.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +20,7 @@ class ImportRun(models.Model):
     """One import of one file for one organisation."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
@@ -43,6 +47,17 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     blank = models.PositiveIntegerField(default=0)
+    read_position = models.BigIntegerField(default=0)
+    read_total = models.BigIntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    upload = models.CharField(max_length=500, blank=True, default="")  # under DATA_DIR
+    task_id = models.CharField(max_length=64, blank=True, default="")
     started_at = models.DateTimeField(auto_now_add=True)
     checkpoint_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
