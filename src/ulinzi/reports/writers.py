@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from django.db.models import Avg, Count, IntegerField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from ulinzi.common.problems import FieldProblem, InvalidInput
 from ulinzi.incidents.models import COUNT_KINDS, Incident
-from ulinzi.reports import centroids
+from ulinzi.reports import centroids, xlsx
 from ulinzi.reports.cells import Table, protect
 from ulinzi.reports.columns import PUBLIC, columns_for
 from ulinzi.reports.release import Release
@@ -27,7 +29,7 @@ CONTENT_TYPES = {
 }
 HIDDEN_MARK = "x"
 COUNT_TAG = "#meta+count"  # incidents a public XLSX row stands for
-XLSX_MAX_ROWS = 1_048_576 - 2  # a worksheet's limit, less the title and hashtag rows
+XLSX_MAX_ROWS = xlsx.SHEET_ROWS - 2  # a worksheet's limit, less the title and hashtag rows
 GRID_DEGREES = 0.5  # partners' map points are snapped to this grid
 
 
@@ -65,38 +67,61 @@ def _table_rows(table: Table) -> Iterator[list[Any]]:
 
 
 def write_xlsx(release: Release, out: IO[bytes]) -> None:
-    """Records, the frequency tables and the disclosure report, one sheet each."""
-    from openpyxl import Workbook
+    """Records, the frequency tables and the disclosure report, one sheet each.
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("incidents")
+    XlsxWriter writes the workbook, titles, tables and report; the records' rows, which
+    may be a million, are rendered by :mod:`ulinzi.reports.xlsx` and added to its sheet.
+    Every text is written as text, never as a formula, link or number."""
+    import xlsxwriter
+
     cols = columns_for(release.level)
+    titles = [str(c.title) for c in cols]
+    tags = [c.hashtag for c in cols]
     if release.counted_rows is not None:  # public: identical records once, with a count
-        sheet.append([*(str(c.title) for c in cols), str(_("Incidents"))])
-        sheet.append([*(c.hashtag for c in cols), COUNT_TAG])
-        for row, n in release.counted_rows():
-            sheet.append([*row, n])
+        titles.append(str(_("Incidents")))
+        tags.append(COUNT_TAG)
+        records: Iterable[Sequence[Any]] = ([*row, n] for row, n in release.counted_rows())
     else:
-        sheet.append([str(c.title) for c in cols])
-        sheet.append([c.hashtag for c in cols])
-        for row in release.rows():
-            sheet.append(row)
-    for table in release.tables:
-        ws = book.create_sheet(table.name[:31])
-        ws.append([table.title])
-        ws.append(
-            [
-                f"{HIDDEN_MARK} = suppressed (fewer than k, or hidden so that it cannot "
-                "be worked out from the totals)"
-            ]
+        records = release.rows()
+    with tempfile.TemporaryFile(buffering=1 << 20) as rendered:
+        rows = xlsx.RowWriter(rendered, len(titles), first_row=2)
+        try:
+            rows.write(records)
+        except xlsx.TooManyRows:
+            message = _("more records than a spreadsheet holds: use hxl or filters")
+            raise InvalidInput([FieldProblem("format", message)]) from None
+        # After the records: the partners report is complete only once they are read.
+        book_bytes = io.BytesIO()
+        book = xlsxwriter.Workbook(book_bytes, xlsx.OPTIONS)
+        sheet = book.add_worksheet("incidents")
+        xlsx.write_row(sheet, 0, titles)
+        xlsx.write_row(sheet, 1, tags)
+        for table in release.tables:
+            ws = book.add_worksheet(table.name[:31])
+            xlsx.write_row(ws, 0, [table.title])
+            xlsx.write_row(
+                ws,
+                1,
+                [
+                    f"{HIDDEN_MARK} = suppressed (fewer than k, or hidden so that it cannot "
+                    "be worked out from the totals)"
+                ],
+            )
+            for i, line in enumerate(_table_rows(table), start=2):
+                xlsx.write_row(ws, i, line)
+        report = book.add_worksheet("disclosure")
+        for i, (key, value) in enumerate(release.report.items()):
+            shown = value if isinstance(value, int | float | str) else json.dumps(value)
+            xlsx.write_row(report, i, [key, shown])
+        book.close()
+        xlsx.splice(
+            book_bytes.getvalue(),
+            "xl/worksheets/sheet1.xml",
+            rendered,
+            len(titles),
+            rows.last_row,
+            out,
         )
-        for line in _table_rows(table):
-            ws.append(line)
-    report = book.create_sheet("disclosure")
-    for key, value in release.report.items():
-        shown = value if isinstance(value, int | float | str) else json.dumps(value)
-        report.append([key, shown])
-    book.save(out)  # type: ignore[arg-type]
 
 
 def _point(lon: float | None, lat: float | None) -> dict[str, Any] | None:
