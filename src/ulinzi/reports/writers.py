@@ -66,6 +66,19 @@ def _table_rows(table: Table) -> Iterator[list[Any]]:
         yield [label, *(HIDDEN_MARK if v is None else v for v in values)]
 
 
+def _report_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
+    """Key and value; a list of records (the partitions) one record a row, as one cell
+    holds at most 32,767 characters."""
+    for key, value in report.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for item in value:
+                yield [key, json.dumps(item)]
+        elif isinstance(value, int | float | str):
+            yield [key, value]
+        else:
+            yield [key, json.dumps(value)]
+
+
 def write_xlsx(release: Release, out: IO[bytes]) -> None:
     """Records, the frequency tables and the disclosure report, one sheet each.
 
@@ -110,9 +123,8 @@ def write_xlsx(release: Release, out: IO[bytes]) -> None:
             for i, line in enumerate(_table_rows(table), start=2):
                 xlsx.write_row(ws, i, line)
         report = book.add_worksheet("disclosure")
-        for i, (key, value) in enumerate(release.report.items()):
-            shown = value if isinstance(value, int | float | str) else json.dumps(value)
-            xlsx.write_row(report, i, [key, shown])
+        for i, line in enumerate(_report_rows(release.report)):
+            xlsx.write_row(report, i, line)
         book.close()
         xlsx.splice(
             book_bytes.getvalue(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from typing import Any
@@ -110,3 +111,17 @@ def test_a_sheet_never_holds_more_rows_than_excel() -> None:
     rows.write([["last"]])
     with pytest.raises(xlsx.TooManyRows):
         rows.write([["one too many"]])
+
+
+def test_disclosure_sheet_lists_each_partition_on_its_own_row(cluster: Organisation) -> None:
+    for country in ("UKR", "SDN", "COD"):
+        for _ in range(6):
+            incident(cluster, country=country)
+    request = services.parse_request(fmt="xlsx", level="public", filters={})
+    out = io.BytesIO()
+    report = services.export(actor=None, request=request, out=out, via="test")
+    rows = [list(r) for r in load_workbook(out, read_only=True)["disclosure"].values]
+    partitions = [json.loads(value) for key, value in rows if key == "partitions"]
+    assert partitions == report["partitions"]
+    assert len(partitions) == 3
+    assert dict((k, v) for k, v in rows if k == "k_requested") == {"k_requested": 5}
