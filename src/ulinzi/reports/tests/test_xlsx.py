@@ -121,7 +121,7 @@ def test_disclosure_sheet_lists_each_partition_on_its_own_row(cluster: Organisat
     out = io.BytesIO()
     report = services.export(actor=None, request=request, out=out, via="test")
     rows = [list(r) for r in load_workbook(out, read_only=True)["disclosure"].values]
-    partitions = [json.loads(value) for key, value in rows if key == "partitions"]
+    partitions = [json.loads(str(value)) for key, value in rows if key == "partitions"]
     assert partitions == report["partitions"]
     assert len(partitions) == 3
     assert dict((k, v) for k, v in rows if k == "k_requested") == {"k_requested": 5}
