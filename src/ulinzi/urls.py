@@ -14,6 +14,7 @@ urlpatterns = [
     path("deconfliction/", include("ulinzi.alerts.deconfliction.urls")),
     path("anonymous/", include("ulinzi.intake.anonymous.urls")),
     path("report/", include("ulinzi.intake.selfreport.urls")),
+    path("imports/", include("ulinzi.intake.urls")),
     path("analysis/", include("ulinzi.analysis.urls")),
     path("linkage/", include("ulinzi.analysis.linkage.urls")),
     path("reports/", include("ulinzi.reports.urls")),
