@@ -5,8 +5,9 @@ files 0600; nothing there is served): ``meta.json`` (who, for which organisation
 choices made), ``mapping.json`` when a mapping was given, and ``file/<name>``. The token
 is random and only its uploader may preview, confirm or discard it. Confirming creates a
 queued :class:`ImportRun` and enqueues :func:`tasks.import_upload`, which runs the same
-import as ``ulinzi import`` and deletes the upload once the run has finished. Uploads
-never confirmed are deleted after a day.
+import as ``ulinzi import`` and deletes the upload once the run is done or the file
+proves unimportable. Uploads never confirmed, and those of runs stopped otherwise (kept
+so that they can be started again), are deleted after a day.
 """
 
 from __future__ import annotations
@@ -343,7 +344,8 @@ def _delete_upload(run: ImportRun, upload: Upload) -> None:
 
 def sweep(now: datetime | None = None) -> int:
     """Delete uploads never confirmed within a day, those of runs done, and those of
-    runs that failed more than a day ago (until then they can be started again)."""
+    runs that failed or stopped more than a day ago (until then they can be started
+    again)."""
     now = now or timezone.now()
     removed = 0
     for folder in _root().iterdir():
@@ -359,6 +361,9 @@ def sweep(now: datetime | None = None) -> int:
             stale = run is None or run.status == ImportRun.Status.DONE
             if run is not None and run.status == ImportRun.Status.FAILED:
                 stale = run.finished_at is None or now - run.finished_at > KEEP_UNCONFIRMED
+            elif run is not None and run.status == ImportRun.Status.RUNNING:
+                last = run.checkpoint_at or run.started_at
+                stale = now - last > KEEP_UNCONFIRMED and not _alive(run)
         if stale:
             shutil.rmtree(folder, ignore_errors=True)
             if run_id is not None:

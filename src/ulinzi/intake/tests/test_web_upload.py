@@ -330,3 +330,53 @@ def test_a_file_changed_after_its_preview_is_not_imported(user: Any, settings: A
     html = client.get(f"/imports/{run.pk}/").content.decode()
     assert run.message in html.replace("&#x27;", "'") and 'data-finished="1"' in html
     assert not Incident.objects.exists()
+
+
+def test_a_run_whose_worker_died_can_be_started_again(user: Any, settings: Any) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    client = signed_in(user, "monitor")
+    page = post_file(client, "partner.csv", csv_bytes([*HXL_HEADER, *hxl_rows(12)]))
+    client.post("/imports/confirm/", {"token": token_of(page)})
+    run = ImportRun.objects.get()
+    assert "Start again" not in client.get(f"/imports/{run.pk}/").content.decode()
+    # as a worker killed mid-run leaves it: running, held by a process that is gone
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    ImportRun.objects.filter(pk=run.pk).update(
+        status="running", pid=int(gone.stdout), host=socket.gethostname()
+    )
+    assert (
+        "Start again from the last checkpoint" in client.get(f"/imports/{run.pk}/").content.decode()
+    )
+    assert client.post(f"/imports/{run.pk}/retry/").status_code == 302
+    run.refresh_from_db()
+    assert run.status == "queued"
+    assert drain() == 2  # the first task, then the one queued again: the second finds it done
+    run.refresh_from_db()
+    assert (run.status, run.created) == ("done", 12)
+    assert client.post(f"/imports/{run.pk}/retry/").status_code == 302  # nothing to restart
+    assert ImportRun.objects.get().status == "done" and Incident.objects.count() == 12
+
+
+def test_old_unconfirmed_uploads_are_swept(user: Any, settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ulinzi.intake import uploads
+
+    client = signed_in(user, "monitor")
+    old = token_of(post_file(client, "a.csv", csv_bytes([*HXL_HEADER, *hxl_rows(2)])))
+    new = token_of(post_file(client, "b.csv", csv_bytes([*HXL_HEADER, *hxl_rows(3)])))
+    root = Path(settings.DATA_DIR) / "imports" / "uploads"
+    assert uploads.sweep(timezone.now() + timedelta(hours=2)) == 0
+    meta = json.loads((root / old / "meta.json").read_text())
+    meta["staged_at"] = (timezone.now() - timedelta(days=2)).isoformat()
+    (root / old / "meta.json").write_text(json.dumps(meta))
+    assert uploads.sweep() == 1
+    assert not (root / old).exists() and (root / new).exists()
+    answer = client.post("/imports/confirm/", {"token": old})
+    assert answer["Location"] == "/imports/" and not ImportRun.objects.exists()
