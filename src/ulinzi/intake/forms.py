@@ -14,7 +14,7 @@ from ulinzi.vocab import registry
 MAPPING_LIMIT = 1 << 20  # a mapping is a small JSON file
 
 FORMAT_CHOICES = [
-    ("auto", _("Automatic (look inside the file)")),
+    ("auto", _("Automatic")),
     ("ssa", _("WHO SSA public export")),
     ("hxl", _("HXL (a row of hashtags under the header)")),
     ("csv", _("CSV table")),
@@ -35,12 +35,14 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_("CSV, XLSX, HXL, WHO SSA export or KoboToolbox/ODK JSON"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,.xlsx,.json,.ndjson"}),
     )
     format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="auto")
     mapping = forms.FileField(
         label=_("Column mapping (optional)"),
         required=False,
         help_text=_("A saved mapping (JSON), the same file as ulinzi import --mapping takes"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
     domain = forms.ChoiceField(
         label=_("Domain (when no column gives it)"), required=False, choices=()

@@ -198,7 +198,7 @@ def column_uses(plan: Plan) -> list[ColumnUse]:
         elif plan.fmt == "kobo":
             out.append(ColumnUse(column, "ignored", note=_("submission metadata")))
         else:
-            note = _("read by the format's own rules (kept in raw_source)")
+            note = _("with other columns, by the format's own rules")
             out.append(ColumnUse(column, "rules", note=note))
     return out
 
