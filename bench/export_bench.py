@@ -76,12 +76,15 @@ def main(argv: list[str]) -> int:
 
 
 def _report(results: dict[str, dict[str, Any]], n: int) -> None:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nExports of {n:,} generated incidents (seconds; ratio to reading the same rows)")
+    print(f"load average now {load} (1, 5, 15 min) on {os.cpu_count()} cores")
     for db, timings in results.items():
         base = timings["baseline read"]["seconds"]
         for name, t in timings.items():
             ratio = t["seconds"] / base if base else 0.0
             extra = f"  {t['detail']}" if t.get("detail") else ""
+            extra += f"  (load {t['load']:.1f})" if "load" in t else ""
             print(f"{db:<9} {name:<22} {t['seconds']:8.1f} s  {ratio:6.1f}×{extra}")
         for name, t in timings.items():
             if name.startswith("public"):
@@ -113,6 +116,7 @@ def _worker(args: argparse.Namespace, analysis: Any) -> int:
     timings["baseline read"] = {
         "seconds": time.perf_counter() - started,
         "detail": f"{read:,} rows",
+        "load": os.getloadavg()[0],
     }
 
     runs = [("public", fmt) for fmt in args.formats.split(",")] + [("partners", "hxl")]
@@ -132,8 +136,9 @@ def _worker(args: argparse.Namespace, analysis: Any) -> int:
                 if k in ("period", "casualties", "types")
             )
         )
-        timings[f"{level} {fmt}"] = {"seconds": seconds, "detail": detail}
-        print(f"  {level} {fmt}: {seconds:.1f} s", flush=True)
+        load = os.getloadavg()[0]
+        timings[f"{level} {fmt}"] = {"seconds": seconds, "detail": detail, "load": load}
+        print(f"  {level} {fmt}: {seconds:.1f} s (load average {load:.1f})", flush=True)
     print("RESULT " + json.dumps(timings), flush=True)
     return 0
 
