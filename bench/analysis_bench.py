@@ -179,7 +179,7 @@ def _prepare(n: int, *, fresh: bool) -> Any:
     from ulinzi.accounts import services as accounts
     from ulinzi.accounts.access import actor_for
     from ulinzi.analysis import generate
-    from ulinzi.incidents.models import Incident, IncidentTerm
+    from ulinzi.incidents.models import Incident, IncidentFact, IncidentTerm
 
     orgs = [
         accounts.ensure_organisation(code=code, name=f"Bench {code}", kind="ingo")
@@ -196,6 +196,7 @@ def _prepare(n: int, *, fresh: bool) -> Any:
     )
     have = Incident.objects.count()
     if fresh or have != n:
+        IncidentFact.objects.all().delete()
         IncidentTerm.objects.all().delete()
         Incident.objects.all().delete()
         started = time.perf_counter()
@@ -209,6 +210,7 @@ def _prepare(n: int, *, fresh: bool) -> Any:
             if connection.vendor == "postgresql":
                 cursor.execute("VACUUM ANALYZE incidents_incident")
                 cursor.execute("VACUUM ANALYZE incidents_incidentterm")
+                cursor.execute("VACUUM ANALYZE incidents_incidentfact")
             else:
                 cursor.execute("ANALYZE")
         print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)

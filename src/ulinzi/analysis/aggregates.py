@@ -1,10 +1,12 @@
 """The dashboard's numbers: a few aggregate queries in the database (SQLite or
-PostgreSQL), each serving several panels so the whole dashboard reads the incidents only a
-handful of times.
+PostgreSQL) over the incidents' narrow counting copy (:class:`IncidentFact`, kept in step
+by every write; see :mod:`ulinzi.incidents.facts`), each serving several panels.
 
 Every function takes the already-scoped queryset from :func:`counted` (what the actor may
-see, with the dashboard's filters, duplicates and rejected reports left out) and returns
-plain rows; :mod:`ulinzi.analysis.summary` adds them up per panel and adds the links.
+see, with the dashboard's filters, duplicates and rejected reports left out), groups by
+small integer codes and bit masks in the database, and decodes and expands them here
+(a type mask counts once for each type it holds); :mod:`ulinzi.analysis.summary` adds the
+rows up per panel and adds the links.
 
 =====================  ==========================================================
 query                  panels
@@ -22,41 +24,45 @@ query                  panels
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import (
-    Count,
-    F,
-    FilteredRelation,
-    IntegerField,
-    Max,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-)
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
+from django.db.models import Count, IntegerField, Max, Min, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from ulinzi.accounts.access import Actor
-from ulinzi.incidents.models import Incident
-from ulinzi.incidents.selectors import IncidentFilters, apply_filters, visible
+from ulinzi.accounts.models import Organisation
+from ulinzi.incidents import facts
+from ulinzi.incidents.models import FactArea, Incident, IncidentFact
+from ulinzi.incidents.selectors import (
+    IncidentFilters,
+    apply_filters,
+    filter_facts,
+    visible,
+    visible_facts,
+)
 
 HEALTH = "health_care_attack"
 MAX_POINTS = 5000
-GRID = 10  # map points per degree: a 0.1° grid, about 11 km
-VICTIM_GROUPS = ("children", "health_workers", "patients")
-HARM_KINDS = ("killed", "injured", "abducted", "arrested", "detained")
+GRID = facts.GRID  # map points per degree: a 0.1° grid, about 11 km
+VICTIM_GROUPS = facts.VICTIM_GROUPS
+HARM_KINDS = facts.HARM_KINDS
 
 
 # PostgreSQL settings for the dashboard's transaction: room to hash-aggregate and sort in
-# memory (the default 4 MB spills to disk at a million incidents), and no JIT compilation
-# (it costs ~200 ms per query and these queries are short).
-PG_SESSION = ("SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off")
+# memory (the default 4 MB spills to disk at a million incidents), no JIT compilation
+# (it costs ~200 ms per query and these queries are short), and parallel scans even for
+# the narrow counting table (the planner's default costs keep it to one process).
+PG_SESSION = (
+    "SET LOCAL work_mem = '64MB'",
+    "SET LOCAL jit = off",
+    "SET LOCAL parallel_setup_cost = 10",
+    "SET LOCAL parallel_tuple_cost = 0.001",
+)
 
 
 @contextmanager
@@ -75,8 +81,14 @@ def session() -> Iterator[None]:
         yield
 
 
-def counted(actor: Actor, filters: IncidentFilters) -> QuerySet[Incident]:
-    """Incidents the actor may see that match the filters (status already restricted)."""
+def counted(actor: Actor, filters: IncidentFilters) -> QuerySet[IncidentFact]:
+    """Counting copies of the incidents the actor may see that match the filters
+    (status already restricted)."""
+    return filter_facts(visible_facts(actor), filters).order_by()
+
+
+def counted_incidents(actor: Actor, filters: IncidentFilters) -> QuerySet[Incident]:
+    """The same incidents as :func:`counted`, as incident rows."""
     return apply_filters(visible(actor), filters).order_by()
 
 
@@ -84,121 +96,149 @@ def _sum(name: str) -> Coalesce:
     return Coalesce(Sum(name), Value(0), output_field=IntegerField())
 
 
-def _trunc(interval: str) -> TruncMonth | TruncWeek:
-    return TruncWeek("occurred_on") if interval == "week" else TruncMonth("occurred_on")
+def _period(interval: str) -> str:
+    return "week" if interval == "week" else "month"
 
 
-def _rows(rows: Any) -> list[dict[str, Any]]:
-    """Value rows as plain dicts, periods as dates."""
+def _start(interval: str, number: int) -> date:
+    return facts.week_start(number) if interval == "week" else facts.month_start(number)
+
+
+def _mask_filter(kind: str, mask: int, only: str | None) -> list[str]:
+    """The codes a mask counts under: all its members, or just ``only`` when given."""
+    if only is None:
+        return facts.members(kind, mask)
+    bit = facts.codes()[kind].get(only)
+    return [only] if bit is not None and mask >> bit & 1 else []
+
+
+def time_cube(qs: QuerySet[IncidentFact], interval: str) -> list[dict[str, Any]]:
+    """Incidents and people harmed per period, domain and cause."""
+    period = _period(interval)
+    rows = qs.values("domain", "cause", period).annotate(
+        n=Count("pk"), **{kind: _sum(kind) for kind in HARM_KINDS}
+    )
+    return [
+        {
+            **r,
+            "domain": facts.name("domain", r["domain"]),
+            "cause": facts.name("cause", r["cause"]),
+            "period": _start(interval, r.pop(period)),
+        }
+        for r in rows
+    ]
+
+
+def _areas(keys: set[int]) -> dict[int, tuple[str, str]]:
+    found: dict[int, tuple[str, str]] = {0: ("", "")}
+    wanted = sorted(k for k in keys if k)
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        found.update(
+            (k, (p, n))
+            for k, p, n in FactArea.objects.filter(key__in=chunk).values_list(
+                "key", "pcode", "name"
+            )
+        )
+    return found
+
+
+def place_cube(qs: QuerySet[IncidentFact]) -> list[dict[str, Any]]:
+    """Incidents, killed, injured and located incidents per place (country, first-level
+    P-code and name as recorded) and certainty."""
+    rows: list[dict[str, Any]] = list(
+        qs.values("country", "area", "certainty").annotate(  # type: ignore[arg-type]
+            n=Count("pk"), killed=_sum("killed"), injured=_sum("injured"), located=Count("cell_lat")
+        )
+    )
+    areas = _areas({r["area"] for r in rows})
     out = []
     for r in rows:
-        row = dict(r)
-        period = row.get("period")
-        if period is not None and hasattr(period, "date"):
-            row["period"] = period.date()
-        out.append(row)
+        pcode, name = areas[r.pop("area")]
+        r["country"] = facts.country_name(r["country"])
+        r["certainty"] = facts.name("certainty", r["certainty"])
+        out.append({**r, "admin1_pcode": pcode, "admin1_name": name})
     return out
 
 
-def _terms(qs: QuerySet[Incident], name: str, kind: str, only: str | None) -> Any:
-    """Join the incidents' ``kind`` terms as ``name`` (LEFT JOIN; only one code if given:
-    another code of the same incidents could not be linked to a list with both filters)."""
-    condition = Q(terms__kind=kind, terms__code=only) if only else Q(terms__kind=kind)
-    return qs.annotate(**{name: FilteredRelation("terms", condition=condition)})
-
-
-def time_cube(qs: QuerySet[Incident], interval: str) -> list[dict[str, Any]]:
-    """Incidents and people harmed per period, domain and cause."""
-    rows = qs.values("domain", "cause", period=_trunc(interval)).annotate(
-        n=Count("id"), **{kind: _sum(kind) for kind in HARM_KINDS}
-    )
-    return _rows(rows)
-
-
-def place_cube(qs: QuerySet[Incident]) -> list[dict[str, Any]]:
-    """Incidents, killed, injured and located incidents per place (country, first-level
-    P-code and name as recorded) and certainty."""
-    rows = qs.values("country", "admin1_pcode", "admin1_name", "certainty").annotate(
-        n=Count("id"), killed=_sum("killed"), injured=_sum("injured"), located=Count("lat")
-    )
-    return _rows(rows)
-
-
 def types_over_time(
-    qs: QuerySet[Incident], interval: str, only_type: str | None = None
+    qs: QuerySet[IncidentFact], interval: str, only_type: str | None = None
 ) -> list[dict[str, Any]]:
     """Incidents per period and type (``key`` '' = no type recorded)."""
-    rows = (
-        _terms(qs, "ty", "type", only_type)
-        .values(period=_trunc(interval), key=Coalesce(F("ty__code"), Value("")))
-        .annotate(n=Count("id"))
-    )
-    return _rows(rows)
+    period = _period(interval)
+    counts: Counter[tuple[int, str]] = Counter()
+    for r in qs.values(period, "types").annotate(n=Count("pk")):
+        for code in _mask_filter("type", r["types"], only_type) or [""]:
+            counts[(r[period], code)] += r["n"]
+    return [{"period": _start(interval, p), "key": k, "n": n} for (p, k), n in counts.items()]
 
 
-def resource_counts(qs: QuerySet[Incident]) -> dict[str, int]:
+def resource_counts(qs: QuerySet[IncidentFact]) -> dict[str, int]:
     """Incidents per resource hit (facility, transport, personnel...)."""
-    rows = (
-        _terms(qs, "rs", "resource", None)
-        .filter(rs__code__isnull=False)
-        .values(code=F("rs__code"))
-        .annotate(n=Count("id"))
-    )
-    return {r["code"]: r["n"] for r in rows}
+    counts: Counter[str] = Counter()
+    for r in qs.exclude(resources=0).values("resources").annotate(n=Count("pk")):
+        for code in facts.members("resource", r["resources"]):
+            counts[code] += r["n"]
+    return dict(counts)
 
 
-def harm_by_type(qs: QuerySet[Incident], only_type: str | None = None) -> list[dict[str, Any]]:
+def harm_by_type(qs: QuerySet[IncidentFact], only_type: str | None = None) -> list[dict[str, Any]]:
     """Incidents per domain, perpetrator and type (``type`` None = no type recorded)."""
-    rows = (
-        _terms(qs, "ty", "type", only_type)
-        .values("domain", "perpetrator", type=F("ty__code"))
-        .annotate(n=Count("id"))
-    )
-    return _rows(rows)
+    counts: Counter[tuple[str, str, str | None]] = Counter()
+    for r in qs.values("domain", "perpetrator", "types").annotate(n=Count("pk")):
+        domain = facts.name("domain", r["domain"])
+        perpetrator = facts.name("perpetrator", r["perpetrator"])
+        typed: list[str | None] = list(_mask_filter("type", r["types"], only_type))
+        for code in typed or [None]:
+            counts[(domain, perpetrator, code)] += r["n"]
+    return [{"domain": d, "perpetrator": p, "type": t, "n": n} for (d, p, t), n in counts.items()]
 
 
 def harm_by_resource(
-    qs: QuerySet[Incident], only_type: str | None = None, only_resource: str | None = None
+    qs: QuerySet[IncidentFact], only_type: str | None = None, only_resource: str | None = None
 ) -> list[dict[str, Any]]:
     """Attacks on health care: incidents per perpetrator, type and resource hit."""
-    joined = _terms(
-        _terms(qs.filter(domain=HEALTH), "ty", "type", only_type), "rs", "resource", only_resource
-    )
-    rows = (
-        joined.filter(ty__code__isnull=False, rs__code__isnull=False)
-        .values("perpetrator", type=F("ty__code"), resource=F("rs__code"))
-        .annotate(n=Count("id"))
-    )
-    return _rows(rows)
-
-
-def _people(group: str) -> Combinable:
-    expr: Combinable | None = None
-    for kind in HARM_KINDS:
-        name = kind if group == "all" else f"{kind}_{group}"
-        term = Coalesce(F(name), Value(0))
-        expr = term if expr is None else expr + term
-    assert expr is not None
-    return expr
+    health = qs.filter(domain=facts.code("domain", HEALTH)).exclude(types=0).exclude(resources=0)
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for r in health.values("perpetrator", "types", "resources").annotate(n=Count("pk")):
+        perpetrator = facts.name("perpetrator", r["perpetrator"])
+        for typ in _mask_filter("type", r["types"], only_type):
+            for resource in _mask_filter("resource", r["resources"], only_resource):
+                counts[(perpetrator, typ, resource)] += r["n"]
+    return [{"perpetrator": p, "type": t, "resource": c, "n": n} for (p, t, c), n in counts.items()]
 
 
 def harm_by_victim_group(
-    qs: QuerySet[Incident], only_type: str | None = None
+    qs: QuerySet[IncidentFact], only_type: str | None = None
 ) -> list[dict[str, Any]]:
     """Other domains: incidents and people harmed per victim group, per domain,
     perpetrator and type (typed incidents only)."""
-    rows = (
-        _terms(qs.exclude(domain=HEALTH), "ty", "type", only_type)
-        .filter(ty__code__isnull=False)
-        .values("domain", "perpetrator", type=F("ty__code"))
-        .annotate(
-            n=Count("id"),
-            all=Sum(_people("all"), output_field=IntegerField()),
-            **{g: Sum(_people(g), output_field=IntegerField()) for g in VICTIM_GROUPS},
-        )
+    others = qs.exclude(domain=facts.code("domain", HEALTH)).exclude(types=0)
+    groups = {g: _sum(f"people_{g}") for g in VICTIM_GROUPS}
+    harmed = {k: _sum(k) for k in HARM_KINDS}
+    totals: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+    rows: Any = others.values("domain", "perpetrator", "types").annotate(
+        n=Count("pk"), **harmed, **groups
     )
-    labels = ("domain", "perpetrator", "type")
-    return [{k: v if k in labels else int(v or 0) for k, v in r.items()} for r in _rows(rows)]
+    for r in rows:
+        key = (facts.name("domain", r["domain"]), facts.name("perpetrator", r["perpetrator"]))
+        for typ in _mask_filter("type", r["types"], only_type):
+            total = totals[(*key, typ)]
+            total["n"] += r["n"]
+            total["all"] += sum(r[k] for k in HARM_KINDS)
+            for g in VICTIM_GROUPS:
+                total[g] += r[g]
+    return [
+        {
+            "domain": d,
+            "perpetrator": p,
+            "type": t,
+            "n": c["n"],
+            "all": c["all"],
+            **{g: c[g] for g in VICTIM_GROUPS},
+        }
+        for (d, p, t), c in totals.items()
+    ]
 
 
 def status_counts(
@@ -207,25 +247,28 @@ def status_counts(
     """Incidents per status (for the statuses that are not counted), same other filters."""
     from dataclasses import replace
 
-    qs = apply_filters(visible(actor), replace(filters, status=",".join(statuses))).order_by()
-    return {r["status"]: r["n"] for r in qs.values("status").annotate(n=Count("id"))}
+    qs = counted(actor, replace(filters, status=",".join(statuses)))
+    rows = qs.values("status").annotate(n=Count("pk"))
+    return {facts.name("status", r["status"]): r["n"] for r in rows}
 
 
-def points(qs: QuerySet[Incident], limit: int = MAX_POINTS) -> list[dict[str, Any]]:
-    """Incident locations on a 0.1° grid (about 11 km), with counts; busiest first.
-
-    The cell is ``CAST(lat * 10 AS INTEGER)``: native and fast on both databases (rounding
-    to a decimal goes through NUMERIC on PostgreSQL, several times slower)."""
-    rows = (
-        qs.filter(lat__isnull=False, lon__isnull=False)
-        .values(
-            la=Cast(F("lat") * GRID, IntegerField()),
-            lo=Cast(F("lon") * GRID, IntegerField()),
-        )
-        .annotate(n=Count("id"))
-        .order_by("-n", "la", "lo")[:limit]
+def points(qs: QuerySet[IncidentFact], limit: int = MAX_POINTS) -> list[dict[str, Any]]:
+    """Incident locations on a 0.1° grid (about 11 km), with counts; busiest first. Each
+    point sits at the centre of its cell."""
+    rows: Any = (
+        qs.filter(cell_lat__isnull=False)
+        .values("cell_lat", "cell_lon")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "cell_lat", "cell_lon")[:limit]
     )
-    return [{"lat": r["la"] / GRID, "lon": r["lo"] / GRID, "n": r["n"]} for r in rows]
+    return [
+        {
+            "lat": round((r["cell_lat"] + 0.5) / GRID, 3),
+            "lon": round((r["cell_lon"] + 0.5) / GRID, 3),
+            "n": r["n"],
+        }
+        for r in rows
+    ]
 
 
 def fold(name: str) -> str:
@@ -244,30 +287,29 @@ def area_of(pcode: str, name: str) -> str | None:
     return "p:" + pcode if pcode else None
 
 
-def date_span(qs: QuerySet[Incident]) -> tuple[date | None, date | None]:
-    from django.db.models import Min
-
+def date_span(qs: QuerySet[IncidentFact]) -> tuple[date | None, date | None]:
     out = qs.aggregate(first=Min("occurred_on"), last=Max("occurred_on"))
     return out["first"], out["last"]
 
 
-def facets(qs: QuerySet[Incident]) -> dict[str, list[Any]]:
+def facets(qs: QuerySet[IncidentFact]) -> dict[str, list[Any]]:
     """Values for the filter menus: countries and organisations present."""
-    countries = list(qs.values_list("country", flat=True).distinct().order_by("country"))
+    numbers = qs.values_list("country", flat=True).distinct()
+    countries = sorted(facts.country_name(n) for n in numbers)
+    org_ids = list(qs.values_list("organisation_id", flat=True).distinct())
     orgs = list(
-        qs.values_list("organisation__code", "organisation__name")
-        .distinct()
-        .order_by("organisation__code")
+        Organisation.objects.filter(pk__in=org_ids).order_by("code").values_list("code", "name")
     )
     return {"countries": countries, "organisations": orgs}
 
 
-def areas_of(qs: QuerySet[Incident], country: str) -> list[tuple[str, str]]:
+def areas_of(qs: QuerySet[IncidentFact], country: str) -> list[tuple[str, str]]:
     """(P-code, name) of the first-level areas recorded in a country."""
-    return list(
-        qs.filter(country=country)
-        .exclude(admin1_pcode="", admin1_name="")
-        .values_list("admin1_pcode", "admin1_name")
-        .distinct()
-        .order_by("admin1_name")[:500]
-    )
+    try:
+        number = facts.country_code(country)
+    except facts.UnknownCode:
+        return []
+    keys = set(qs.filter(country=number).exclude(area=0).values_list("area", flat=True).distinct())
+    found = _areas(keys)
+    found.pop(0, None)
+    return sorted(set(found.values()), key=lambda a: (a[1], a[0]))[:500]

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from ulinzi.accounts.models import Organisation
 from ulinzi.geo.countries import admin1
+from ulinzi.incidents import facts
 from ulinzi.incidents.models import Incident, IncidentTerm
 from ulinzi.vocab import registry
 
@@ -164,6 +165,7 @@ def bulk_load(
         with transaction.atomic():
             Incident.objects.bulk_create(pending)
             IncidentTerm.objects.bulk_create(pending_terms)
+            facts.write_instances(pending)
         written += len(pending)
         pending.clear()
         pending_terms.clear()

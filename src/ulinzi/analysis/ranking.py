@@ -18,7 +18,7 @@ def build(actor: Actor, params: DashboardParams) -> dict[str, Any]:
     """Areas and facility types ranked over the period of the filters (by default the
     12 months up to the latest incident), each with its components and list link."""
     f = params.filters
-    qs = aggregates.counted(actor, replace(f, date_from=None, date_to=None))
+    qs = aggregates.counted_incidents(actor, replace(f, date_from=None, date_to=None))
     period = vulnerability.default_period(qs, f.date_from, f.date_to)
     out: dict[str, Any] = {
         "period": period,

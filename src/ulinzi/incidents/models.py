@@ -168,3 +168,58 @@ class IncidentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.username} at {self.at}"
+
+
+class IncidentFact(models.Model):
+    """A narrow copy of one incident for counting: every dimension the dashboard filters or
+    groups by as a small integer (see :mod:`ulinzi.incidents.facts`), types and resources
+    as bit masks, people harmed as plain sums.
+
+    Written only by :func:`ulinzi.incidents.facts.refresh`, which every write path of
+    incidents calls in its transaction; ``ulinzi facts check`` compares it with the
+    incidents."""
+
+    incident = models.OneToOneField(
+        Incident, primary_key=True, on_delete=models.CASCADE, related_name="fact"
+    )
+    organisation_id = models.IntegerField()
+    reported_by_id = models.IntegerField(null=True)
+    status = models.SmallIntegerField()
+    domain = models.SmallIntegerField()
+    country = models.SmallIntegerField()
+    cause = models.SmallIntegerField()
+    certainty = models.SmallIntegerField()
+    perpetrator = models.SmallIntegerField()
+    occurred_on = models.DateField()
+    month = models.IntegerField()  # year * 12 + month - 1
+    week = models.IntegerField()  # whole weeks since Monday 2000-01-03
+    area = models.BigIntegerField()  # FactArea.key; 0 = no first-level area recorded
+    types = models.BigIntegerField()
+    resources = models.BigIntegerField()
+    killed = models.IntegerField()
+    injured = models.IntegerField()
+    abducted = models.IntegerField()
+    arrested = models.IntegerField()
+    detained = models.IntegerField()
+    people_children = models.IntegerField()
+    people_health_workers = models.IntegerField()
+    people_patients = models.IntegerField()
+    cell_lat = models.SmallIntegerField(null=True)  # 0.1° grid cell, floor(lat * 10)
+    cell_lon = models.SmallIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["country", "occurred_on"], name="fact_country_date")]
+
+    def __str__(self) -> str:
+        return f"fact of {self.incident_id}"
+
+
+class FactArea(models.Model):
+    """A first-level area as recorded (P-code and name), keyed by a hash of both."""
+
+    key = models.BigIntegerField(primary_key=True)
+    pcode = models.CharField(max_length=40, blank=True, default="")
+    name = models.CharField(max_length=120, blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.name or self.pcode

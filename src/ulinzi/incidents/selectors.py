@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from ulinzi.accounts.access import Actor
+from ulinzi.accounts.models import Organisation
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed, NotFound
-from ulinzi.incidents import policies
-from ulinzi.incidents.models import Incident, IncidentTerm
+from ulinzi.incidents import facts, policies
+from ulinzi.incidents.models import FactArea, Incident, IncidentFact, IncidentTerm
 
 
 def visible(actor: Actor) -> QuerySet[Incident]:
@@ -106,6 +107,66 @@ def apply_filters(qs: QuerySet[Incident], f: IncidentFilters) -> QuerySet[Incide
         qs = qs.filter(organisation__code=f.organisation)
     if f.perpetrator:
         qs = qs.filter(perpetrator=f.perpetrator)
+    return qs
+
+
+def visible_facts(actor: Actor) -> QuerySet[IncidentFact]:
+    """The counting copies of the incidents :func:`visible` returns (the same rule)."""
+    if not policies.can_list(actor):
+        return IncidentFact.objects.none()
+    q = Q(organisation_id__in=actor.orgs_with(*policies.VIEW_ROLES))
+    if actor.user_id is not None:
+        q |= Q(reported_by_id=actor.user_id, organisation_id__in=list(actor.roles_by_org))
+    for provider_id in actor.shared_domains:
+        domains = policies.shared_domains_from(actor, provider_id)
+        if domains:
+            codes = sorted(facts.code("domain", d) for d in domains)
+            q |= Q(organisation_id=provider_id, domain__in=codes)
+    return IncidentFact.objects.filter(q)
+
+
+def _coded(kind: str, value: str) -> int:
+    """A filter value's number; -1 (matches nothing) for a value with none."""
+    try:
+        return facts.code(kind, value)
+    except facts.UnknownCode:
+        return -1
+
+
+def filter_facts(qs: QuerySet[IncidentFact], f: IncidentFilters) -> QuerySet[IncidentFact]:
+    """:func:`apply_filters` over the counting copies: the same incidents."""
+    if f.domain:
+        qs = qs.filter(domain=_coded("domain", f.domain))
+    for name, kind in (("type", "type"), ("resource", "resource")):
+        value = getattr(f, name)
+        if value:
+            bit = _coded(kind, value)
+            if bit < 0:
+                return qs.none()
+            qs = qs.annotate(**{f"has_{name}": F(f"{kind}s").bitand(1 << bit)}).exclude(
+                **{f"has_{name}": 0}
+            )
+    if f.country:
+        try:
+            qs = qs.filter(country=facts.country_code(f.country))
+        except facts.UnknownCode:
+            return qs.none()
+    if f.admin1:
+        areas = FactArea.objects.filter(Q(pcode=f.admin1) | Q(name__iexact=f.admin1))
+        qs = qs.filter(area__in=areas.values("key"))
+    if f.date_from:
+        qs = qs.filter(occurred_on__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(occurred_on__lte=f.date_to)
+    for name in ("certainty", "cause", "perpetrator"):
+        value = getattr(f, name)
+        if value:
+            qs = qs.filter(**{name: _coded(name, value)})
+    if f.status:
+        qs = qs.filter(status__in=[_coded("status", s) for s in f.status.split(",")])
+    if f.organisation:
+        org_ids = Organisation.objects.filter(code=f.organisation).values("pk")
+        qs = qs.filter(organisation_id__in=org_ids)
     return qs
 
 

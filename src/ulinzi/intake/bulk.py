@@ -24,7 +24,8 @@ from django.db import connection
 from django.db.models import Field, Model
 
 from ulinzi.common import crypto
-from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm
+from ulinzi.incidents import facts
+from ulinzi.incidents.models import FactArea, Incident, IncidentChange, IncidentFact, IncidentTerm
 
 _PLAIN = {
     "CharField",
@@ -32,6 +33,7 @@ _PLAIN = {
     "IntegerField",
     "PositiveIntegerField",
     "BigIntegerField",
+    "SmallIntegerField",
     "FloatField",
     "BooleanField",
     "ForeignKey",
@@ -72,6 +74,15 @@ class Table:
                 out[name] = field.get_db_prep_save(out[name], connection)
         return out
 
+    def row_of(self, obj: Model) -> tuple[Any, ...]:
+        """The insert values of a model instance."""
+        out = []
+        for name in self.names:
+            value = getattr(obj, name)
+            field = self.adapted.get(name)
+            out.append(value if field is None else field.get_db_prep_save(value, connection))
+        return tuple(out)
+
     def insert(self, rows: Sequence[tuple[Any, ...]]) -> None:
         if not rows:
             return
@@ -103,7 +114,10 @@ def ordered_ids(count: int) -> list[uuid.UUID]:
     return out
 
 
-Built = tuple[tuple[Any, ...], list[tuple[Any, ...]], tuple[Any, ...]]
+# incident row, term rows, history row, fact row, the fact's area (key, P-code, name)
+Built = tuple[
+    tuple[Any, ...], list[tuple[Any, ...]], tuple[Any, ...], tuple[Any, ...], tuple[int, str, str]
+]
 _RAND_MASK = ((1 << 80) - 1) & ~(0xF << 76) & ~(0x3 << 62)
 _VERSION_BITS = (0x7 << 76) | (0x2 << 62)
 
@@ -142,12 +156,14 @@ def import_session() -> Iterator[None]:
 
 
 class IncidentWriter:
-    """Turns validated incident values into inserted rows (incident, terms, history)."""
+    """Turns validated incident values into inserted rows (incident, terms, history, and
+    the counting copy of :mod:`ulinzi.incidents.facts`)."""
 
     def __init__(self, organisation_id: int) -> None:
         self.incidents = Table(Incident)
         self.terms = Table(IncidentTerm)
         self.changes = Table(IncidentChange)
+        self.facts = Table(IncidentFact)
         self.base = self.incidents.prepared_defaults()
         self.base["organisation_id"] = organisation_id
         self.pg = connection.vendor == "postgresql"
@@ -158,8 +174,8 @@ class IncidentWriter:
         now: datetime,
         history: Sequence[str],
     ) -> list[Built]:
-        """The insert values of each (cleaned, raw) pair: its incident row, term rows and
-        history row."""
+        """The insert values of each (cleaned, raw) pair: its incident row, term rows,
+        history row and fact row."""
         stamp = self.incidents.adapted["created_at"].get_db_prep_save(now, connection)
         at = self.changes.adapted["at"].get_db_prep_save(now, connection)
         encrypt = _encrypter()
@@ -173,10 +189,11 @@ class IncidentWriter:
             rec = {**base, **cleaned}
             db_key: Any = key if pg else key.hex
             rec["id"] = db_key
-            if not pg:
-                rec["occurred_on"] = rec["occurred_on"].isoformat()
             types = cleaned.get("types") or []
             resources = cleaned.get("resources") or []
+            fact, area = facts.build({**rec, "pk": key, "types": types, "resources": resources})
+            if not pg:
+                rec["occurred_on"] = rec["occurred_on"].isoformat()
             rec["types"] = dumps(types)
             rec["resources"] = dumps(resources)
             rec["raw_source"] = dumps(raw, ensure_ascii=False)
@@ -184,7 +201,8 @@ class IncidentWriter:
                 rec["narrative"] = encrypt(rec["narrative"])
             terms = [(db_key, "type", code) for code in types]
             terms.extend((db_key, "resource", code) for code in resources)
-            out.append((get(rec), terms, (db_key, at, None, "", "imported", change, "")))
+            change_row = (db_key, at, None, "", "imported", change, "")
+            out.append((get(rec), terms, change_row, self.facts.row_of(fact), area))
         return out
 
     def insert(self, built: Sequence[Built]) -> None:
@@ -192,6 +210,13 @@ class IncidentWriter:
         self.incidents.insert([b[0] for b in built])
         self.terms.insert([t for b in built for t in b[1]])
         self.changes.insert([b[2] for b in built])
+        areas = {b[4][0]: b[4] for b in built if b[4][0]}
+        if areas:
+            FactArea.objects.bulk_create(
+                [FactArea(key=k, pcode=p, name=n) for k, p, n in areas.values()],
+                ignore_conflicts=True,
+            )
+        self.facts.insert([b[3] for b in built])
 
 
 def _encrypter() -> Callable[[str], str]:

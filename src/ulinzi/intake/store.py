@@ -13,7 +13,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from ulinzi.incidents import services
+from ulinzi.incidents import facts, services
 from ulinzi.incidents.models import Incident, IncidentChange
 from ulinzi.intake import rejects as rejectlog
 from ulinzi.intake.bulk import Built, IncidentWriter
@@ -211,6 +211,7 @@ class Store:
         if "types" in changes or "resources" in changes:
             incident = Incident.objects.only("pk", "types", "resources").get(pk=pk)
             services.sync_terms(incident)
+        facts.refresh([pk])
         shown = {
             name: ["(hidden)", "(changed)"]
             if name in SENSITIVE

@@ -23,6 +23,7 @@ from ulinzi.analysis.linkage import certainty, loading, pipeline, policies
 from ulinzi.analysis.linkage.models import ClusterMember, LinkRun, ReviewPair
 from ulinzi.audit import services as audit
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
+from ulinzi.incidents import facts
 from ulinzi.incidents.models import Incident, IncidentChange, Status
 
 log = logging.getLogger(__name__)
@@ -280,6 +281,7 @@ def _write_changes(run: LinkRun | None, info: dict[str, _Info], now: Any) -> Non
         incident.certainty = item.certainty
         incident.updated_at = now
     Incident.objects.bulk_update(incidents, ["status", "certainty", "updated_at"], batch_size=BATCH)
+    facts.refresh([i.pk for i in incidents])
     user = run.started_by if run else None
     history = []
     for uid, item in changed.items():

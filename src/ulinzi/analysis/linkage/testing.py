@@ -9,6 +9,7 @@ import pandas as pd
 from ulinzi.accounts import services as accounts
 from ulinzi.accounts.models import Organisation
 from ulinzi.analysis.linkage import synthetic
+from ulinzi.incidents import facts
 from ulinzi.incidents.models import Incident
 
 
@@ -58,6 +59,7 @@ def load_synthetic(
         incidents.append(incident)
         truth[str(incident.id)] = int(row["true_id"])
     Incident.objects.bulk_create(incidents, batch_size=500)
+    facts.write_instances(incidents)
     return truth
 
 
