@@ -206,9 +206,12 @@ def rebuild(batch: int = 20_000) -> int:
             qs = qs.filter(pk__gt=last)
         rows = list(qs.values(*SOURCE_FIELDS)[:batch])
         if not rows:
-            return done
+            break
         done += write(rows)
         last = rows[-1]["pk"]
+    with connection.cursor() as cursor:  # fresh statistics, or the planner guesses badly
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(IncidentFact._meta.db_table)}")
+    return done
 
 
 def differences(limit: int = 20) -> list[str]:
