@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ulinzi.analysis.aggregates import HEALTH, VICTIM_GROUPS
 from ulinzi.analysis.shaping import Link, cell, heat, type_label, vocab_label
+from ulinzi.incidents.selectors import NOT_RECORDED
 from ulinzi.vocab import registry
 
 PATTERN_ROWS = 25
@@ -33,19 +34,18 @@ def health_table(
     top = max(cells.values(), default=0)
     rows = []
     for perp, typ in ranked[:PATTERN_ROWS]:
-        base = {"domain": HEALTH, "perpetrator": perp, "type": typ}
-        # No list filter selects "perpetrator not recorded": those numbers carry no link.
+        base = {"domain": HEALTH, "perpetrator": perp or NOT_RECORDED, "type": typ}
         rows.append(
             {
                 "codes": {"perpetrator": perp, "type": typ},
                 "perpetrator": vocab_label("perpetrator", perp),
                 "type": type_label(typ, HEALTH),
-                "total": cell(totals[(perp, typ)], link(**base) if perp else None),
+                "total": cell(totals[(perp, typ)], link(**base)),
                 "cells": [
                     {
                         **cell(
                             cells.get((perp, typ, c), 0),
-                            link(**base, resource=c) if perp else None,
+                            link(**base, resource=c),
                         ),
                         "heat": heat(cells.get((perp, typ, c), 0), top),
                     }
@@ -70,7 +70,7 @@ def other_table(
     rows = []
     for r in ranked[:PATTERN_ROWS]:
         perp = r["perpetrator"] or ""
-        href = link(domain=r["domain"], perpetrator=perp, type=r["type"]) if perp else None
+        href = link(domain=r["domain"], perpetrator=perp or NOT_RECORDED, type=r["type"])
         rows.append(
             {
                 "codes": {"domain": r["domain"], "perpetrator": perp, "type": r["type"]},

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from ulinzi.common.problems import FieldProblem, InvalidInput
-from ulinzi.incidents.selectors import IncidentFilters
+from ulinzi.incidents.selectors import NOT_RECORDED, IncidentFilters
 from ulinzi.vocab import registry
 
 # Statuses that count. Duplicates (the same event reported again) and rejected reports
@@ -24,6 +24,8 @@ EXCLUDED_STATUSES = ("duplicate", "rejected")
 INTERVALS = ("month", "week")
 STACKS = ("domain", "type")
 
+# Filters that may also ask for incidents where the field was not recorded.
+_MAY_BE_UNRECORDED = ("certainty", "perpetrator", "resource", "type")
 _VOCAB_FILTERS = {
     "domain": "domain",
     "certainty": "certainty",
@@ -67,9 +69,11 @@ class DashboardParams:
             problems.append(FieldProblem("stack", "must be domain or type", stack))
         for name, vocabulary in _VOCAB_FILTERS.items():
             value = getattr(filters, name)
+            if value == NOT_RECORDED and name in _MAY_BE_UNRECORDED:
+                continue
             if value and value not in registry.get(vocabulary):
                 problems.append(FieldProblem(name, f"is not a {vocabulary} code", value))
-        if filters.type:
+        if filters.type and filters.type != NOT_RECORDED:
             allowed = (
                 set(registry.types_for(filters.domain).codes())
                 if filters.domain in registry.DOMAIN_TYPES

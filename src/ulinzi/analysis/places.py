@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ulinzi.analysis import aggregates
 from ulinzi.analysis.shaping import Link, cell, iso_numeric, vocab_label
 from ulinzi.geo.countries import country as find_country
+from ulinzi.incidents.selectors import NOT_RECORDED
 
 TOP_AREAS = 15
 
@@ -75,7 +76,7 @@ def certainty(rows: list[dict[str, Any]], link: Link) -> list[dict[str, Any]]:
         {
             "key": code,
             "label": vocab_label("certainty", code) if code else _("not graded"),
-            "incidents": cell(n, link(certainty=code) if code else None),
+            "incidents": cell(n, link(certainty=code or NOT_RECORDED)),
         }
         for code, n in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
     ]

@@ -19,7 +19,7 @@ from ulinzi.analysis.params import (
     incident_list_url,
 )
 from ulinzi.analysis.shaping import cell, period_end, periods, type_label, vocab_label
-from ulinzi.incidents.selectors import IncidentFilters
+from ulinzi.incidents.selectors import NOT_RECORDED, IncidentFilters
 from ulinzi.vocab import registry
 
 
@@ -78,10 +78,9 @@ class Builder:
         for key in keys:
             if link_field is None:
                 href: str | None = self.link(date_from=None, date_to=None)
-            elif key:
-                href = self.link(date_from=None, date_to=None, **{link_field: key})
             else:
-                href = None  # no list filter selects "not recorded"
+                value = key or NOT_RECORDED
+                href = self.link(date_from=None, date_to=None, **{link_field: value})
             out.append(
                 {
                     "key": key,

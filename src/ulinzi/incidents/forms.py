@@ -22,6 +22,7 @@ from ulinzi.accounts.models import Organisation
 from ulinzi.common.problems import FieldProblem, InvalidInput
 from ulinzi.incidents import policies, validation
 from ulinzi.incidents.models import COUNT_KINDS, Incident
+from ulinzi.incidents.selectors import NOT_RECORDED
 from ulinzi.vocab import registry
 from ulinzi.web.i18n import country_choices
 
@@ -339,6 +340,7 @@ def list_menus(actor: Actor) -> dict[str, Any]:
     organisations = list(
         Organisation.objects.filter(pk__in=org_ids).order_by("name").values_list("code", "name")
     )
+    unrecorded = (NOT_RECORDED, str(_("Not recorded")))
     return {
         "domains": registry.get("domain").choices(),
         "type_groups": [
@@ -346,11 +348,11 @@ def list_menus(actor: Actor) -> dict[str, Any]:
             for domain, vocab in registry.DOMAIN_TYPES.items()
         ],
         "countries": country_choices(),
-        "certainties": registry.get("certainty").choices(),
+        "certainties": [*registry.get("certainty").choices(), unrecorded],
         "causes": registry.get("cause").choices(),
         "statuses": registry.get("incident_status").choices(),
-        "perpetrators": registry.get("perpetrator").choices(),
-        "resources": registry.get("resource").choices(),
+        "perpetrators": [*registry.get("perpetrator").choices(), unrecorded],
+        "resources": [*registry.get("resource").choices(), unrecorded],
         "organisations": organisations,
         "organisation_codes": {code for code, _name in organisations},
     }

@@ -31,6 +31,11 @@ def visible(actor: Actor) -> QuerySet[Incident]:
     return Incident.objects.filter(q)
 
 
+# The filter value that selects incidents where a field was not recorded (no
+# perpetrator, no certainty grade, no type, no resource).
+NOT_RECORDED = "none"
+
+
 @dataclass
 class IncidentFilters:
     """The filters shared by the API, the web list and the dashboard."""
@@ -79,16 +84,13 @@ class IncidentFilters:
 def apply_filters(qs: QuerySet[Incident], f: IncidentFilters) -> QuerySet[Incident]:
     if f.domain:
         qs = qs.filter(domain=f.domain)
-    if f.type:
-        qs = qs.filter(
-            id__in=IncidentTerm.objects.filter(kind="type", code=f.type).values("incident_id")
-        )
-    if f.resource:
-        qs = qs.filter(
-            id__in=IncidentTerm.objects.filter(kind="resource", code=f.resource).values(
-                "incident_id"
-            )
-        )
+    for kind in ("type", "resource"):
+        code = getattr(f, kind)
+        if code == NOT_RECORDED:
+            qs = qs.exclude(id__in=IncidentTerm.objects.filter(kind=kind).values("incident_id"))
+        elif code:
+            terms = IncidentTerm.objects.filter(kind=kind, code=code)
+            qs = qs.filter(id__in=terms.values("incident_id"))
     if f.country:
         qs = qs.filter(country=f.country.upper())
     if f.admin1:
@@ -98,7 +100,7 @@ def apply_filters(qs: QuerySet[Incident], f: IncidentFilters) -> QuerySet[Incide
     if f.date_to:
         qs = qs.filter(occurred_on__lte=f.date_to)
     if f.certainty:
-        qs = qs.filter(certainty=f.certainty)
+        qs = qs.filter(certainty="" if f.certainty == NOT_RECORDED else f.certainty)
     if f.cause:
         qs = qs.filter(cause=f.cause)
     if f.status:
@@ -106,7 +108,7 @@ def apply_filters(qs: QuerySet[Incident], f: IncidentFilters) -> QuerySet[Incide
     if f.organisation:
         qs = qs.filter(organisation__code=f.organisation)
     if f.perpetrator:
-        qs = qs.filter(perpetrator=f.perpetrator)
+        qs = qs.filter(perpetrator="" if f.perpetrator == NOT_RECORDED else f.perpetrator)
     return qs
 
 
@@ -139,7 +141,9 @@ def filter_facts(qs: QuerySet[IncidentFact], f: IncidentFilters) -> QuerySet[Inc
         qs = qs.filter(domain=_coded("domain", f.domain))
     for name, kind in (("type", "type"), ("resource", "resource")):
         value = getattr(f, name)
-        if value:
+        if value == NOT_RECORDED:
+            qs = qs.filter(**{f"{kind}s": 0})
+        elif value:
             bit = _coded(kind, value)
             if bit < 0:
                 return qs.none()
@@ -160,7 +164,9 @@ def filter_facts(qs: QuerySet[IncidentFact], f: IncidentFilters) -> QuerySet[Inc
         qs = qs.filter(occurred_on__lte=f.date_to)
     for name in ("certainty", "cause", "perpetrator"):
         value = getattr(f, name)
-        if value:
+        if value == NOT_RECORDED and name != "cause":
+            qs = qs.filter(**{name: facts.code(name, "")})
+        elif value:
             qs = qs.filter(**{name: _coded(name, value)})
     if f.status:
         qs = qs.filter(status__in=[_coded("status", s) for s in f.status.split(",")])

@@ -2,7 +2,7 @@
 
 The dashboard's numbers come from aggregate queries; here each one is recomputed by a
 plain Python loop over the incidents the user may see, from the filters in the link the
-number carries (or, for a number without a link, from the codes of its row).
+number carries, and for several panels also from the codes of its row.
 """
 
 from __future__ import annotations
@@ -48,11 +48,13 @@ def total(*fields: str) -> Measure:
 
 
 def matches(i: Incident, q: dict[str, str]) -> bool:
-    """The incident list's filters, written out by hand."""
+    """The incident list's filters, written out by hand ("none": not recorded)."""
+    q = {k: "" if v == "none" and k in ("certainty", "perpetrator") else v for k, v in q.items()}
     checks = [
         "domain" not in q or i.domain == q["domain"],
-        "type" not in q or q["type"] in i.types,
-        "resource" not in q or q["resource"] in i.resources,
+        "type" not in q or (q["type"] in i.types if q["type"] != "none" else not i.types),
+        "resource" not in q
+        or (q["resource"] in i.resources if q["resource"] != "none" else not i.resources),
         "country" not in q or i.country == q["country"].upper(),
         "admin1" not in q
         or i.admin1_pcode == q["admin1"]
@@ -112,10 +114,10 @@ def check_all(data: dict[str, Any], pool: Rows, params: DashboardParams) -> int:
         for s in panel["series"]:
             for v, (lo, hi) in zip(s["values"], panel["bounds"], strict=True):
                 what = f"{name} {s['key']} {lo}"
-                if s["href"]:
-                    q = dict(parse_qsl(urlsplit(s["href"]).query))
-                    c.by_query({**q, "date_from": lo, "date_to": hi}, v, measure_of(s["key"]), what)
-                else:  # incidents without a type
+                assert s["href"], what
+                q = dict(parse_qsl(urlsplit(s["href"]).query))
+                c.by_query({**q, "date_from": lo, "date_to": hi}, v, measure_of(s["key"]), what)
+                if not s["key"] and params.stack == "type":  # incidents without a type
                     rows = [i for i in c.counted(date_from=lo, date_to=hi) if not i.types]
                     c.by_rows(rows, v, count, what)
         all_values = sum(sum(s["values"]) for s in panel["series"])
@@ -128,22 +130,16 @@ def check_all(data: dict[str, Any], pool: Rows, params: DashboardParams) -> int:
 
     for r in data["harm_health"]["rows"]:
         codes = r["codes"]
-        if r["total"]["href"]:
-            c.by_link(r["total"], count, f"harm {codes}")
-            for cell, col in zip(r["cells"], data["harm_health"]["columns"], strict=True):
-                if cell["v"]:
-                    c.by_link(cell, count, f"harm {codes} {col['key']}")
-                    assert f"resource={col['key']}" in cell["href"]
-                else:
-                    q = dict(parse_qsl(urlsplit(r["total"]["href"]).query), resource=col["key"])
-                    c.by_query(q, 0, count, f"harm {codes} {col['key']}")
-        else:
-            rows = [
-                i
-                for i in c.counted(domain="health_care_attack", type=codes["type"])
-                if i.perpetrator == ""
-            ]
-            c.by_rows(rows, r["total"]["v"], count, f"harm unrecorded perpetrator {codes}")
+        c.by_link(r["total"], count, f"harm {codes}")
+        for cell, col in zip(r["cells"], data["harm_health"]["columns"], strict=True):
+            c.by_link(cell, count, f"harm {codes} {col['key']}")
+            assert f"resource={col['key']}" in cell["href"]
+        rows = [
+            i
+            for i in c.counted(domain="health_care_attack", type=codes["type"])
+            if i.perpetrator == codes["perpetrator"]
+        ]
+        c.by_rows(rows, r["total"]["v"], count, f"harm by perpetrator {codes}")
     for r in data["harm_other"]["rows"]:
         codes = r["codes"]
         rows = [
@@ -151,8 +147,7 @@ def check_all(data: dict[str, Any], pool: Rows, params: DashboardParams) -> int:
             for i in c.counted(domain=codes["domain"], type=codes["type"])
             if i.perpetrator == codes["perpetrator"]
         ]
-        if r["total"]["href"]:
-            c.by_link(r["total"], count, f"harm other {codes}")
+        c.by_link(r["total"], count, f"harm other {codes}")
         c.by_rows(rows, r["total"]["v"], count, f"harm other {codes}")
         for cell, col in zip(r["cells"], data["harm_other"]["columns"], strict=True):
             c.by_rows(rows, cell["v"], total(*GROUP_FIELDS[col["key"]]), f"{codes} {col['key']}")
@@ -161,11 +156,9 @@ def check_all(data: dict[str, Any], pool: Rows, params: DashboardParams) -> int:
         c.by_link(a["killed"], total("killed"), f"area {a['name']} killed")
         c.by_link(a["injured"], total("injured"), f"area {a['name']} injured")
     for x in data["certainty"]:
-        if x["incidents"]["href"]:
-            c.by_link(x["incidents"], count, f"certainty {x['key']}")
-        else:
-            rows = [i for i in c.counted() if i.certainty == ""]
-            c.by_rows(rows, x["incidents"]["v"], count, "not graded")
+        c.by_link(x["incidents"], count, f"certainty {x['key']}")
+        rows = [i for i in c.counted() if i.certainty == x["key"]]
+        c.by_rows(rows, x["incidents"]["v"], count, f"certainty {x['key'] or 'not graded'}")
     assert sum(x["incidents"]["v"] for x in data["certainty"]) == t["incidents"]["v"]
     for x in data["countries"]:
         c.by_link(x["incidents"], count, f"country {x['iso3']}")

@@ -148,6 +148,25 @@ def test_list_filters_and_cursor_pagination(api: Any, make_incident: Any) -> Non
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "date_from"
 
 
+def test_list_filters_select_what_was_not_recorded(api: Any, make_incident: Any) -> None:
+    graded = make_incident(
+        domain="health_care_attack",
+        types=["setting_fire"],
+        resources=["facility"],
+        perpetrator="police",
+        certainty="confirmed",
+    )
+    bare = make_incident(domain="health_care_attack")
+    client = api("coordinator")
+
+    def ids(query: str) -> set[str]:
+        return {i["id"] for i in client.get(f"/api/v1/incidents?{query}").json()["items"]}
+
+    for field in ("perpetrator", "certainty", "type", "resource"):
+        assert ids(f"{field}=none") == {str(bare.pk)}, field
+    assert ids("perpetrator=police&type=setting_fire") == {str(graded.pk)}
+
+
 def test_reporter_sees_only_own_reports(api: Any, make_incident: Any) -> None:
     make_incident("monitor")
     mine = api("reporter").post("/api/v1/incidents", BASE).json()["id"]
