@@ -58,6 +58,7 @@ def health_table(
         "rows": rows,
         "hidden_rows": max(0, len(ranked) - PATTERN_ROWS),
         "untyped": untyped,
+        "untyped_href": link(domain=HEALTH, type=NOT_RECORDED),
     }
 
 

@@ -140,6 +140,9 @@ def check_all(data: dict[str, Any], pool: Rows, params: DashboardParams) -> int:
             if i.perpetrator == codes["perpetrator"]
         ]
         c.by_rows(rows, r["total"]["v"], count, f"harm by perpetrator {codes}")
+    if data["harm_health"]["untyped"]:
+        cell = {"v": data["harm_health"]["untyped"], "href": data["harm_health"]["untyped_href"]}
+        c.by_link(cell, count, "attacks without a type")
     for r in data["harm_other"]["rows"]:
         codes = r["codes"]
         rows = [
