@@ -37,8 +37,10 @@ class Incident(models.Model):
     """One report of one incident, as given by one organisation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Not indexed alone: (organisation, source_id) and (organisation, domain, status) lead
+    # with it. Each index slows every import; the dashboard reads IncidentFact instead.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="incidents"
+        Organisation, on_delete=models.PROTECT, related_name="incidents", db_index=False
     )
     # NULL (not "") when absent, so the unique constraint allows many records without one.
     source_id = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
@@ -49,14 +51,14 @@ class Incident(models.Model):
         on_delete=models.SET_NULL,
         related_name="reported_incidents",
     )
-    domain = models.CharField(max_length=24, db_index=True)
+    domain = models.CharField(max_length=24)
     types = models.JSONField(default=list, blank=True)
     occurred_on = models.DateField(db_index=True)
     occurred_precision = models.CharField(
         max_length=5, choices=Precision.choices, default=Precision.DAY
     )
     occurred_time = models.CharField(max_length=20, blank=True, default="")
-    country = models.CharField(max_length=3, db_index=True)
+    country = models.CharField(max_length=3)  # indexed with occurred_on
     admin1_pcode = models.CharField(max_length=40, blank=True, default="")
     admin1_name = models.CharField(max_length=120, blank=True, default="")
     admin2_pcode = models.CharField(max_length=40, blank=True, default="")
@@ -70,9 +72,7 @@ class Incident(models.Model):
     resources = models.JSONField(default=list, blank=True)
     facility_type = models.CharField(max_length=24, blank=True, default="")
     narrative = EncryptedTextField(blank=True, default="")
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True
-    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     status_reason = models.TextField(blank=True, default="")
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,6 +80,7 @@ class Incident(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="verified_incidents",
+        db_index=False,
     )
     verified_at = models.DateTimeField(null=True, blank=True)
     raw_source = models.JSONField(null=True, blank=True)
@@ -136,7 +137,10 @@ class IncidentTerm(models.Model):
         TYPE = "type"
         RESOURCE = "resource"
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="terms")
+    # Not indexed alone: the unique (incident, kind, code) leads with it.
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="terms", db_index=False
+    )
     kind = models.CharField(max_length=8, choices=Kind.choices)
     code = models.CharField(max_length=40)
 
