@@ -12,7 +12,8 @@ from ulinzi.accounts import twofactor
 from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.models import User
 from ulinzi.cases.models import Case, Complaint
-from ulinzi.cases.services import casefile, complaints, consent, referrals, risk
+from ulinzi.cases.services import casefile, consent, referrals, risk
+from ulinzi.cases.services.complaints import intake
 from ulinzi.directory import demo as directory_demo
 from ulinzi.directory.models import Service
 
@@ -60,7 +61,7 @@ def _sample_case() -> None:
 
 def _sample_complaint() -> None:
     investigator = actor_for(User.objects.get(username="investigator"))
-    complaints.create(
+    intake.create(
         actor=investigator,
         data={
             "kind": "sexual_exploitation",

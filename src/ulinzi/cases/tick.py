@@ -3,11 +3,12 @@ complaint stages. Overdue status itself is computed when pages and endpoints are
 
 from __future__ import annotations
 
-from ulinzi.cases.services import complaints, referrals
+from ulinzi.cases.services import referrals
+from ulinzi.cases.services.complaints import stages
 
 
 def tick() -> dict[str, int]:
     return {
         "overdue_referrals": referrals.notify_overdue(),
-        "overdue_complaint_stages": complaints.notify_overdue(),
+        "overdue_complaint_stages": stages.notify_overdue(),
     }

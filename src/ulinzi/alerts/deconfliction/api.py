@@ -8,8 +8,9 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from ulinzi.alerts.deconfliction import conf, exports, policies, selectors, services
+from ulinzi.alerts.deconfliction import conf, exports, policies, selectors
 from ulinzi.alerts.deconfliction.models import Movement, Notification, Site
+from ulinzi.alerts.deconfliction.services import acknowledgement, registration, sending
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed, NotFound
 
@@ -56,7 +57,7 @@ class RemovalIn(Schema):
 
 
 def _site(s: Site) -> dict[str, Any]:
-    out = services.site_content(s)
+    out = sending.site_content(s)
     out.update(
         status=s.status, coordinated_by=s.coordinated_by.code if s.coordinated_by_id else None
     )
@@ -64,7 +65,7 @@ def _site(s: Site) -> dict[str, Any]:
 
 
 def _movement(m: Movement) -> dict[str, Any]:
-    out = services.movement_content(m)
+    out = sending.movement_content(m)
     out.update(
         status=m.status, lead_time_override=m.lead_time_override, override_reason=m.override_reason
     )
@@ -107,7 +108,7 @@ def list_sites(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/sites", response={201: dict}, summary="Register a humanitarian site")
 def register_site(request: HttpRequest, payload: SiteIn) -> tuple[int, dict[str, Any]]:
-    site = services.register_site(
+    site = registration.register_site(
         actor=actor(request),
         data=payload.dict(exclude={"organisation"}),
         organisation=payload.organisation,
@@ -124,7 +125,7 @@ def get_site(request: HttpRequest, site_id: UUID) -> dict[str, Any]:
 def request_removal(request: HttpRequest, site_id: UUID, payload: RemovalIn) -> dict[str, Any]:
     who = actor(request)
     return _site(
-        services.request_site_removal(
+        registration.request_site_removal(
             actor=who, site=selectors.site(who, site_id), reason=payload.reason
         )
     )
@@ -133,7 +134,7 @@ def request_removal(request: HttpRequest, site_id: UUID, payload: RemovalIn) -> 
 @router.post("/sites/{site_id}/removal/send", response={201: list}, summary="Notify a removal")
 def send_removal(request: HttpRequest, site_id: UUID) -> tuple[int, list[str]]:
     who = actor(request)
-    batches = services.send_removal(actor=who, site=selectors.site(who, site_id))
+    batches = sending.send_removal(actor=who, site=selectors.site(who, site_id))
     return 201, [str(b.pk) for b in batches]
 
 
@@ -146,7 +147,7 @@ def list_movements(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/movements", response={201: dict}, summary="Register a movement (lead time applies)")
 def register_movement(request: HttpRequest, payload: MovementIn) -> tuple[int, dict[str, Any]]:
     data = payload.dict(exclude={"organisation", "override_lead_time", "override_reason"})
-    movement = services.register_movement(
+    movement = registration.register_movement(
         actor=actor(request),
         data=data,
         organisation=payload.organisation,
@@ -171,7 +172,7 @@ def send(request: HttpRequest, payload: SendIn) -> tuple[int, list[dict[str, Any
         movements = [selectors.movement(who, pk) for pk in payload.movements]
     except NotFound as exc:
         raise InvalidInput([FieldProblem("items", str(exc))]) from exc
-    batches = services.send(
+    batches = sending.send(
         actor=who,
         parties=payload.parties,
         sites=sites,
@@ -205,7 +206,7 @@ def get_notification(request: HttpRequest, notification_id: UUID) -> dict[str, A
 def acknowledge(request: HttpRequest, notification_id: UUID) -> dict[str, Any]:
     who = actor(request)
     n = selectors.notification(who, notification_id)
-    services.acknowledge(actor=who, notifications=[n])
+    acknowledgement.acknowledge(actor=who, notifications=[n])
     n.refresh_from_db()
     return _notification(n, events=True)
 
@@ -214,7 +215,7 @@ def acknowledge(request: HttpRequest, notification_id: UUID) -> dict[str, Any]:
 def acknowledge_batch(request: HttpRequest, batch_id: UUID) -> dict[str, Any]:
     who = actor(request)
     batch = selectors.batch(who, batch_id)
-    done = services.acknowledge_batch(actor=who, batch=batch)
+    done = acknowledgement.acknowledge_batch(actor=who, batch=batch)
     return {"batch": str(batch.pk), "acknowledged": done}
 
 

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from ulinzi.accounts.access import Actor, actor_for
 from ulinzi.accounts.models import Organisation
-from ulinzi.alerts.deconfliction import conf, policies, selectors, services
+from ulinzi.alerts.deconfliction import conf, policies, selectors
 from ulinzi.alerts.deconfliction.models import Movement, Site, SiteType
+from ulinzi.alerts.deconfliction.services import acknowledgement, registration, sending
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 
 
@@ -77,7 +78,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST.dict()
         try:
-            site = services.register_site(
+            site = registration.register_site(
                 actor=who, data=data, organisation=data.get("organisation") or None
             )
         except (InvalidInput, NotAllowed) as exc:
@@ -111,7 +112,7 @@ def movement_create(request: HttpRequest) -> HttpResponse:
                 payload[name] += ":00Z"  # datetime-local inputs are in UTC here
         payload["emergency"] = "emergency" in request.POST
         try:
-            movement = services.register_movement(
+            movement = registration.register_movement(
                 actor=who,
                 data=payload,
                 organisation=data.get("organisation") or None,
@@ -178,10 +179,10 @@ def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
     site = _item(who, selectors.site, site_id)
     try:
         if request.POST.get("send"):
-            services.send_removal(actor=who, site=site)
+            sending.send_removal(actor=who, site=site)
             messages.success(request, _("Removal notified to the parties."))
         else:
-            services.request_site_removal(
+            registration.request_site_removal(
                 actor=who, site=site, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("Removal requested."))
@@ -201,7 +202,7 @@ def send(request: HttpRequest) -> HttpResponse:
     try:
         sites = [selectors.site(who, pk) for pk in request.POST.getlist("sites")]
         movements = [selectors.movement(who, pk) for pk in request.POST.getlist("movements")]
-        batches = services.send(
+        batches = sending.send(
             actor=who,
             parties=request.POST.getlist("parties"),
             sites=sites,
@@ -258,7 +259,7 @@ def acknowledge(request: HttpRequest, notification_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
     n = _item(who, selectors.notification, notification_id)
     try:
-        services.acknowledge(actor=who, notifications=[n])
+        acknowledgement.acknowledge(actor=who, notifications=[n])
     except NotAllowed as exc:
         return _forbidden(request, str(exc))
     messages.success(request, _("Acknowledged."))
@@ -271,7 +272,7 @@ def acknowledge_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
     batch = _item(who, selectors.batch, batch_id)
     try:
-        done = services.acknowledge_batch(actor=who, batch=batch)
+        done = acknowledgement.acknowledge_batch(actor=who, batch=batch)
     except NotAllowed as exc:
         return _forbidden(request, str(exc))
     messages.success(request, _("%(n)s items acknowledged.") % {"n": done})

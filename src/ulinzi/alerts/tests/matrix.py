@@ -50,13 +50,13 @@ def deconfliction_placeholders() -> dict[str, Any]:
     party-a. The matrix's party_focal_point is cluster's, a focal point of no party."""
     from ulinzi.accounts.access import actor_for
     from ulinzi.accounts.models import User
-    from ulinzi.alerts.deconfliction import services
     from ulinzi.alerts.deconfliction.demo import ensure_parties
+    from ulinzi.alerts.deconfliction.services import registration, sending
 
     ensure_parties("matrix-only-pw")
     monitor = actor_for(User.objects.get(username="monitor2"))
     coordinator = actor_for(User.objects.get(username="coordinator2"))
-    site = services.register_site(
+    site = registration.register_site(
         actor=monitor,
         data={
             "name": "Warehouse",
@@ -67,7 +67,7 @@ def deconfliction_placeholders() -> dict[str, Any]:
         },
     )
     start = timezone.now() + timedelta(hours=72)
-    movement = services.register_movement(
+    movement = registration.register_movement(
         actor=monitor,
         data={
             "purpose": "Convoy",
@@ -78,10 +78,10 @@ def deconfliction_placeholders() -> dict[str, Any]:
             "arrival_until": (start + timedelta(hours=3)).isoformat(),
         },
     )
-    [batch] = services.send(
+    [batch] = sending.send(
         actor=coordinator, parties=["party-a"], sites=[site], movements=[movement]
     )
-    services.request_site_removal(actor=monitor, site=site, reason="closed")
+    registration.request_site_removal(actor=monitor, site=site, reason="closed")
     notification = batch.notifications.get(site=site)
     return {
         "site": site.pk,

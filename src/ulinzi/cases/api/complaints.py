@@ -30,7 +30,13 @@ from ulinzi.cases.api.complaint_schemas import (
 from ulinzi.cases.api.guard import case_actor
 from ulinzi.cases.models import Complaint
 from ulinzi.cases.selectors import complaints as selectors
-from ulinzi.cases.services import complaints
+from ulinzi.cases.services.complaints import (
+    exchanges,
+    intake,
+    investigation,
+    stages,
+    victim_assistance,
+)
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotFound
 from ulinzi.intake.anonymous import ratelimit
@@ -117,7 +123,7 @@ def list_complaints(request: HttpRequest, stage: str | None = None) -> list[dict
 @router.post("", response={201: ComplaintOut}, summary="Record a complaint")
 def create_complaint(request: HttpRequest, payload: ComplaintIn) -> tuple[int, ComplaintOut]:
     who = case_actor(request)
-    made = complaints.create(
+    made = intake.create(
         actor=who, data=payload.dict(exclude={"organisation"}), organisation=payload.organisation
     )
     complaint, subject = selectors.read(who, made.pk)
@@ -154,7 +160,7 @@ def mine(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/mine", response={201: ComplainantOut}, summary="Make a complaint yourself")
 def file_own(request: HttpRequest, payload: OwnComplaintIn) -> tuple[int, dict[str, Any]]:
-    made = complaints.file_own(
+    made = intake.file_own(
         actor=actor(request),
         organisation=payload.organisation,
         data=payload.dict(exclude={"organisation"}),
@@ -169,7 +175,7 @@ def write_own(request: HttpRequest, reference: str, payload: BodyIn) -> tuple[in
     found = selectors.mine(actor(request)).filter(reference=reference).first()
     if found is None:
         raise NotFound(f"no complaint {reference} of yours")
-    complaints.complainant_message(complaint=found, body=payload.body)
+    exchanges.complainant_message(complaint=found, body=payload.body)
     return 201, selectors.complainant_view(found)
 
 
@@ -196,7 +202,7 @@ def status_by_receipt(request: HttpRequest, payload: ReceiptIn) -> dict[str, Any
 )
 def write_by_receipt(request: HttpRequest, payload: ReceiptMessageIn) -> tuple[int, dict[str, Any]]:
     found = _by_receipt(request, payload.receipt)
-    complaints.complainant_message(complaint=found, body=payload.body)
+    exchanges.complainant_message(complaint=found, body=payload.body)
     return 201, selectors.complainant_view(found)
 
 
@@ -213,18 +219,18 @@ def advance(request: HttpRequest, complaint_id: UUID, payload: AdvanceIn) -> dic
     if not (payload.stage or payload.owner or payload.outcome):
         raise InvalidInput([FieldProblem("stage", "give a stage, an owner or an outcome")])
     if payload.stage:
-        complaints.advance(actor=who, complaint=complaint, stage=payload.stage, owner=payload.owner)
+        stages.advance(actor=who, complaint=complaint, stage=payload.stage, owner=payload.owner)
     elif payload.owner:
-        complaints.assign(actor=who, complaint=complaint, owner=payload.owner)
+        stages.assign(actor=who, complaint=complaint, owner=payload.owner)
     if payload.outcome:
-        complaints.decide(actor=who, complaint=complaint, outcome=payload.outcome)
+        stages.decide(actor=who, complaint=complaint, outcome=payload.outcome)
     return _item(selectors.get(who, complaint_id))
 
 
 @router.post("/{complaint_id}/subject", response={204: None}, summary="Record the subject")
 def set_subject(request: HttpRequest, complaint_id: UUID, payload: SubjectIn) -> tuple[int, None]:
     who = case_actor(request)
-    complaints.set_subject(
+    investigation.set_subject(
         actor=who,
         complaint=selectors.get(who, complaint_id),
         identity=payload.identity,
@@ -238,7 +244,7 @@ def add_note(
     request: HttpRequest, complaint_id: UUID, payload: BodyIn
 ) -> tuple[int, dict[str, Any]]:
     who = case_actor(request)
-    note = complaints.add_note(
+    note = investigation.add_note(
         actor=who, complaint=selectors.get(who, complaint_id), body=payload.body
     )
     return 201, {"id": note.id, "at": note.at}
@@ -249,7 +255,7 @@ def add_note(
 )
 def write(request: HttpRequest, complaint_id: UUID, payload: BodyIn) -> tuple[int, dict[str, Any]]:
     who = case_actor(request)
-    message = complaints.handler_message(
+    message = exchanges.handler_message(
         actor=who, complaint=selectors.get(who, complaint_id), body=payload.body
     )
     return 201, {"id": message.id, "sent_on": message.sent_on}
@@ -262,7 +268,7 @@ def assistance(
     request: HttpRequest, complaint_id: UUID, payload: AssistanceIn
 ) -> tuple[int, dict[str, Any]]:
     who = case_actor(request)
-    made = complaints.add_assistance(
+    made = victim_assistance.add_assistance(
         actor=who, complaint=selectors.get(who, complaint_id), **payload.dict()
     )
     return 201, {"id": made.id, "kind": made.kind, "status": made.status}

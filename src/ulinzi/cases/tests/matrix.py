@@ -35,16 +35,16 @@ def placeholders(template: str) -> dict[str, Any]:
 def _complaints() -> dict[str, Any]:
     from ulinzi.accounts.access import actor_for
     from ulinzi.accounts.models import User
-    from ulinzi.cases.services import complaints
+    from ulinzi.cases.services.complaints import intake
 
     def who(name: str) -> Any:
         return actor_for(User.objects.get(username=name))
 
-    made = complaints.create(
+    made = intake.create(
         actor=who("investigator"),
         data={"kind": "sexual_abuse", "description": "d", "subject_identity": "s"},
     )
-    own = complaints.file_own(
+    own = intake.file_own(
         actor=who("reporter"), organisation="cluster", data={"kind": "other", "description": "d"}
     )
     return {"complaint": made.pk, "complaint_ref": own.reference}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ulinzi.cases.models import Complaint, Notification, StagePeriod
 from ulinzi.cases.selectors import complaints as selectors
-from ulinzi.cases.services import complaints
+from ulinzi.cases.services.complaints import intake, stages
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def test_overdue_stage_is_flagged_and_notified(api: Any, complaint: Any, verifie
         (complaint.reference, "intake", "investigator")
     ]
     assert api("coordinator").get("/api/v1/complaints").json()[0]["overdue"] is True
-    assert complaints.notify_overdue() == 1 and complaints.notify_overdue() == 0
+    assert stages.notify_overdue() == 1 and stages.notify_overdue() == 0
     told = set(
         Notification.objects.filter(kind="complaint_overdue").values_list(
             "user__username", flat=True
@@ -143,7 +143,7 @@ def test_overdue_stage_is_flagged_and_notified(api: Any, complaint: Any, verifie
 def test_deadlines_are_configurable_per_organisation(
     as_actor: Any, demo_orgs: Any, api: Any, report: Any
 ) -> None:
-    complaints.set_deadline(
+    stages.set_deadline(
         actor=as_actor("coordinator"), organisation=demo_orgs["cluster"], stage="intake", days=5
     )
     made = api("coordinator").post(
@@ -152,7 +152,7 @@ def test_deadlines_are_configurable_per_organisation(
     period = Complaint.objects.get(pk=made.json()["id"]).periods.get()
     assert (period.deadline - period.started_at).days == 5
     with pytest.raises(Exception):
-        complaints.set_deadline(
+        stages.set_deadline(
             actor=as_actor("investigator"),
             organisation=demo_orgs["cluster"],
             stage="intake",
@@ -245,13 +245,13 @@ def test_transparency_statistics_suppress_small_cells(
 ) -> None:
     worker = as_actor("coordinator")
     for i in range(7):
-        made = complaints.create(
+        made = intake.create(
             actor=worker, data={"kind": "sexual_exploitation", "description": str(i)}
         )
-        complaints.advance(actor=worker, complaint=made, stage="assessment")
+        stages.advance(actor=worker, complaint=made, stage="assessment")
     for _ in range(2):
-        complaints.create(actor=worker, data={"kind": "sexual_abuse"})
-    complaints.create(actor=worker, data={"kind": "sexual_harassment"})
+        intake.create(actor=worker, data={"kind": "sexual_abuse"})
+    intake.create(actor=worker, data={"kind": "sexual_harassment"})
     stats = api(None).get("/api/v1/complaints/statistics").json()
     assert stats["total"] == 10
     assert stats["by_type"]["sexual_exploitation"] == 7

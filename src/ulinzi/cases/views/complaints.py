@@ -18,12 +18,19 @@ from ulinzi.accounts.twofactor import two_factor_required
 from ulinzi.cases import policies
 from ulinzi.cases.models import STAGE_ORDER, AssistanceKind, AssistanceStatus, Outcome, Stage
 from ulinzi.cases.selectors import complaints as selectors
-from ulinzi.cases.services import complaints
+from ulinzi.cases.services.complaints import (
+    exchanges,
+    intake,
+    investigation,
+    stages,
+    victim_assistance,
+)
 from ulinzi.cases.views.common import attempt, forbidden
 from ulinzi.common.problems import NotAllowed, NotFound
 from ulinzi.intake.anonymous import ratelimit
 from ulinzi.intake.anonymous.api import client_of
 from ulinzi.intake.anonymous.services import find_by_receipt
+from ulinzi.vocab import registry
 
 
 @two_factor_required
@@ -36,7 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         days = request.POST.get("days", "")
         attempt(
             request,
-            lambda: complaints.set_deadline(
+            lambda: stages.set_deadline(
                 actor=who,
                 organisation=org,  # type: ignore[arg-type]
                 stage=request.POST.get("stage", ""),
@@ -47,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("cases:complaints")
     orgs = policies.complaint_orgs(who)
     deadlines = {
-        org: {s: complaints.deadline_days(org, s) for s in STAGE_ORDER} for org in sorted(orgs)
+        org: {s: stages.deadline_days(org, s) for s in STAGE_ORDER} for org in sorted(orgs)
     }
     return render(
         request,
@@ -86,7 +93,7 @@ def new(request: HttpRequest) -> HttpResponse:
             data["subject_identity"] = request.POST.get("subject_identity", "")
             data["subject_organisation"] = request.POST.get("subject_organisation", "")
         made = attempt(
-            request, lambda: complaints.create(actor=who, data=data), _("Complaint recorded.")
+            request, lambda: intake.create(actor=who, data=data), _("Complaint recorded.")
         )
         if made is not None:
             return redirect("cases:complaint", made.pk)
@@ -94,7 +101,7 @@ def new(request: HttpRequest) -> HttpResponse:
         request,
         "cases/complaints/new.html",
         {
-            "kinds": complaints.kinds(),
+            "kinds": intake.kinds(),
             "report": request.GET.get("report", "") or request.POST.get("anonymous_report", ""),
             "investigator": bool(policies.subject_orgs(who)),
         },
@@ -141,7 +148,7 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
     if action == "advance":
         attempt(
             request,
-            lambda: complaints.advance(
+            lambda: stages.advance(
                 actor=who,
                 complaint=complaint,
                 stage=p.get("stage", ""),
@@ -152,25 +159,25 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
     elif action == "assign":
         attempt(
             request,
-            lambda: complaints.assign(actor=who, complaint=complaint, owner=p.get("owner", "")),
+            lambda: stages.assign(actor=who, complaint=complaint, owner=p.get("owner", "")),
             _("Owner changed."),
         )
     elif action == "decide":
         attempt(
             request,
-            lambda: complaints.decide(actor=who, complaint=complaint, outcome=p.get("outcome", "")),
+            lambda: stages.decide(actor=who, complaint=complaint, outcome=p.get("outcome", "")),
             _("Outcome recorded."),
         )
     elif action == "note":
         attempt(
             request,
-            lambda: complaints.add_note(actor=who, complaint=complaint, body=p.get("body", "")),
+            lambda: investigation.add_note(actor=who, complaint=complaint, body=p.get("body", "")),
             _("Note added."),
         )
     elif action == "message":
         attempt(
             request,
-            lambda: complaints.handler_message(
+            lambda: exchanges.handler_message(
                 actor=who, complaint=complaint, body=p.get("body", "")
             ),
             _("Message sent."),
@@ -178,7 +185,7 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
     elif action == "subject":
         attempt(
             request,
-            lambda: complaints.set_subject(
+            lambda: investigation.set_subject(
                 actor=who,
                 complaint=complaint,
                 identity=p.get("identity", ""),
@@ -189,7 +196,7 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
     elif action == "assistance":
         attempt(
             request,
-            lambda: complaints.add_assistance(
+            lambda: victim_assistance.add_assistance(
                 actor=who,
                 complaint=complaint,
                 kind=p.get("kind", ""),
@@ -213,7 +220,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                 raise Http404
             attempt(
                 request,
-                lambda: complaints.complainant_message(
+                lambda: exchanges.complainant_message(
                     complaint=found, body=request.POST.get("body", "")
                 ),
                 _("Message sent."),
@@ -222,7 +229,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             data = {k: request.POST.get(k, "") for k in ("kind", "description", "country")}
             attempt(
                 request,
-                lambda: complaints.file_own(
+                lambda: intake.file_own(
                     actor=who, organisation=request.POST.get("organisation", ""), data=data
                 ),
                 _("Your complaint was received."),
@@ -233,7 +240,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "cases/complaints/mine.html",
         {
             "rows": [selectors.complainant_view(c) for c in selectors.mine(who)],
-            "kinds": complaints.kinds(),
+            "kinds": intake.kinds(),
             "organisations": Organisation.objects.all(),
         },
     )
@@ -259,7 +266,7 @@ def follow(request: HttpRequest) -> HttpResponse:
         if request.POST.get("body"):
             attempt(
                 request,
-                lambda: complaints.complainant_message(
+                lambda: exchanges.complainant_message(
                     complaint=complaint, body=request.POST["body"]
                 ),
                 _("Message sent."),
@@ -278,7 +285,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() else None
     data = selectors.transparency(org, year)
-    kinds = dict(complaints.registry.types_for("seah").choices())
+    kinds = dict(registry.types_for("seah").choices())
     return render(
         request,
         "cases/complaints/statistics.html",

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from ulinzi.alerts.deconfliction import exports, reminders, selectors, services
+from ulinzi.alerts.deconfliction import exports, reminders, selectors
 from ulinzi.alerts.deconfliction.models import Event, Notification, Site
+from ulinzi.alerts.deconfliction.services import acknowledgement, registration, sending
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 
 
@@ -42,7 +43,7 @@ def _site(who: Any, **kw: Any) -> Site:
         "valid_from": date.today().isoformat(),
     }
     data.update(kw)
-    return services.register_site(actor=who("monitor2"), data=data)
+    return registration.register_site(actor=who("monitor2"), data=data)
 
 
 def _movement_data(departs_in_hours: float, **kw: Any) -> dict[str, Any]:
@@ -64,27 +65,29 @@ def _movement_data(departs_in_hours: float, **kw: Any) -> dict[str, Any]:
 
 def test_lead_time_refusal_names_departure(who: Any) -> None:
     with pytest.raises(InvalidInput) as refused:
-        services.register_movement(actor=who("monitor2"), data=_movement_data(30))
+        registration.register_movement(actor=who("monitor2"), data=_movement_data(30))
     [problem] = refused.value.problems
     assert problem.field == "departure_from"
     assert "48 h ahead" in problem.message and "departs in 30 h" in problem.message
     # 30 h is enough for an emergency movement (24 h).
-    m = services.register_movement(actor=who("monitor2"), data=_movement_data(30, emergency=True))
+    m = registration.register_movement(
+        actor=who("monitor2"), data=_movement_data(30, emergency=True)
+    )
     assert not m.lead_time_override
     # A monitor cannot override; the coordinator can, with a reason that is kept.
     with pytest.raises(NotAllowed):
-        services.register_movement(
+        registration.register_movement(
             actor=who("monitor2"),
             data=_movement_data(5),
             override_lead_time=True,
             override_reason="x",
         )
     with pytest.raises(InvalidInput) as no_reason:
-        services.register_movement(
+        registration.register_movement(
             actor=who("coordinator2"), data=_movement_data(5), override_lead_time=True
         )
     assert no_reason.value.problems[0].field == "override_reason"
-    late = services.register_movement(
+    late = registration.register_movement(
         actor=who("coordinator2"),
         data=_movement_data(5),
         override_lead_time=True,
@@ -95,12 +98,12 @@ def test_lead_time_refusal_names_departure(who: Any) -> None:
 
 
 def test_sending_is_refused_when_late_unless_overridden(who: Any) -> None:
-    m = services.register_movement(actor=who("monitor2"), data=_movement_data(50))
+    m = registration.register_movement(actor=who("monitor2"), data=_movement_data(50))
     later = timezone.now() + timedelta(hours=10)  # review took too long: 40 h left
     with pytest.raises(InvalidInput) as refused:
-        services.send(actor=who("coordinator2"), parties=["party-a"], movements=[m], now=later)
+        sending.send(actor=who("coordinator2"), parties=["party-a"], movements=[m], now=later)
     assert refused.value.problems[0].field.endswith("departure_from")
-    [batch] = services.send(
+    [batch] = sending.send(
         actor=who("coordinator2"),
         parties=["party-a"],
         movements=[m],
@@ -117,8 +120,8 @@ def test_sending_is_refused_when_late_unless_overridden(who: Any) -> None:
 def test_party_focal_point_sees_only_their_party(who: Any) -> None:
     site = _site(who)
     secret = _site(who, name="Clinic known to party B only")
-    services.send(actor=who("coordinator2"), parties=["party-a", "party-b"], sites=[site])
-    services.send(actor=who("coordinator2"), parties=["party-b"], sites=[secret])
+    sending.send(actor=who("coordinator2"), parties=["party-a", "party-b"], sites=[site])
+    sending.send(actor=who("coordinator2"), parties=["party-b"], sites=[secret])
     a, b = who("party-a-focal"), who("party-b-focal")
     assert {n.item_name for n in selectors.notifications(a)} == {"Amani warehouse"}
     assert {n.item_name for n in selectors.notifications(b)} == {
@@ -129,34 +132,34 @@ def test_party_focal_point_sees_only_their_party(who: Any) -> None:
     with pytest.raises(NotFound):
         selectors.notification(a, hidden.pk)
     with pytest.raises(NotAllowed):
-        services.acknowledge(actor=a, notifications=[hidden])
+        acknowledgement.acknowledge(actor=a, notifications=[hidden])
     with pytest.raises(NotAllowed):
         exports.party_notifications(a, "party-b")
     # Parties never see the humanitarian side's registry.
     assert not selectors.sites(a).exists() and not selectors.movements(a).exists()
     # Nor can anyone send to an organisation that is not a party.
     with pytest.raises(InvalidInput):
-        services.send(actor=who("coordinator2"), parties=["cluster"], sites=[site])
+        sending.send(actor=who("coordinator2"), parties=["cluster"], sites=[site])
 
 
 def test_acknowledge_each_or_batch(who: Any) -> None:
     s1, s2 = _site(who), _site(who, name="Amani office", site_type="office")
-    m = services.register_movement(actor=who("monitor2"), data=_movement_data(72))
-    [batch] = services.send(
+    m = registration.register_movement(actor=who("monitor2"), data=_movement_data(72))
+    [batch] = sending.send(
         actor=who("coordinator2"), parties=["party-a"], sites=[s1, s2], movements=[m]
     )
     focal = who("party-a-focal")
     first = batch.notifications.get(site=s1)
-    assert services.acknowledge(actor=focal, notifications=[first]) == 1
-    assert services.acknowledge(actor=focal, notifications=[first]) == 0  # once
-    assert services.acknowledge_batch(actor=focal, batch=batch) == 2
+    assert acknowledgement.acknowledge(actor=focal, notifications=[first]) == 1
+    assert acknowledgement.acknowledge(actor=focal, notifications=[first]) == 0  # once
+    assert acknowledgement.acknowledge_batch(actor=focal, batch=batch) == 2
     assert not batch.notifications.filter(acknowledged_at__isnull=True).exists()
     assert {n.acknowledged_by.username for n in batch.notifications.all() if n.acknowledged_by} == {
         "party-a-focal"
     }
     assert batch.notifications.filter(acknowledged_by__isnull=True).count() == 0
     # Sending the same item to the same party again creates nothing new.
-    assert services.send(actor=who("coordinator2"), parties=["party-a"], sites=[s1]) == []
+    assert sending.send(actor=who("coordinator2"), parties=["party-a"], sites=[s1]) == []
 
 
 def test_reminders_then_escalation(who: Any, settings: Any, user: Any) -> None:
@@ -164,7 +167,7 @@ def test_reminders_then_escalation(who: Any, settings: Any, user: Any) -> None:
     settings.ULINZI_DECONFLICTION_REMINDER_HOURS = 6
     settings.ULINZI_DECONFLICTION_REMINDERS = 2
     t0 = timezone.now()
-    [batch] = services.send(
+    [batch] = sending.send(
         actor=who("coordinator2"), parties=["party-a"], sites=[_site(who)], now=t0
     )
     n = batch.notifications.get()
@@ -182,10 +185,10 @@ def test_reminders_then_escalation(who: Any, settings: Any, user: Any) -> None:
     assert [e.type for e in n.events.all()] == ["sent", "reminder", "reminder", "escalated"]
     assert list(selectors.overdue(who("coordinator2"))) == [n]
     # An acknowledged notification is never reminded.
-    [other] = services.send(
+    [other] = sending.send(
         actor=who("coordinator2"), parties=["party-b"], sites=[_site(who, name="B")], now=t0
     )
-    services.acknowledge(
+    acknowledgement.acknowledge(
         actor=who("party-b-focal"), notifications=list(other.notifications.all()), now=t0
     )
     assert not Event.objects.filter(notification__party__code="party-b", type="reminder").exists()
@@ -193,28 +196,28 @@ def test_reminders_then_escalation(who: Any, settings: Any, user: Any) -> None:
 
 def test_removal_is_notified_and_acknowledged(who: Any) -> None:
     site = _site(who)
-    services.send(actor=who("coordinator2"), parties=["party-a", "party-b"], sites=[site])
-    services.request_site_removal(actor=who("monitor2"), site=site, reason="Warehouse closed")
+    sending.send(actor=who("coordinator2"), parties=["party-a", "party-b"], sites=[site])
+    registration.request_site_removal(actor=who("monitor2"), site=site, reason="Warehouse closed")
     site.refresh_from_db()
     assert site.status == "removal_requested"
     with pytest.raises(InvalidInput):  # a site being removed is not sent again
-        services.send(actor=who("coordinator2"), parties=["party-a"], sites=[site])
-    batches = services.send_removal(actor=who("coordinator2"), site=site)
+        sending.send(actor=who("coordinator2"), parties=["party-a"], sites=[site])
+    batches = sending.send_removal(actor=who("coordinator2"), site=site)
     assert sorted(b.party.code for b in batches) == ["party-a", "party-b"]
     removal = Notification.objects.get(party__code="party-a", kind="site_removal")
     assert removal.content["removal_reason"] == "Warehouse closed"
-    services.acknowledge(actor=who("party-a-focal"), notifications=[removal])
+    acknowledgement.acknowledge(actor=who("party-a-focal"), notifications=[removal])
     site.refresh_from_db()
     assert site.status == "removed"
     # A site never notified is simply removed.
     fresh = _site(who, name="Never sent")
-    assert services.request_site_removal(actor=who("monitor2"), site=fresh).status == "removed"
+    assert registration.request_site_removal(actor=who("monitor2"), site=fresh).status == "removed"
 
 
 def test_exports_carry_hxl_geometry_and_the_notice(who: Any) -> None:
     site = _site(who)
-    m = services.register_movement(actor=who("monitor2"), data=_movement_data(72))
-    services.send(actor=who("coordinator2"), parties=["party-a"], sites=[site], movements=[m])
+    m = registration.register_movement(actor=who("monitor2"), data=_movement_data(72))
+    sending.send(actor=who("coordinator2"), parties=["party-a"], sites=[site], movements=[m])
     party, qs = exports.party_notifications(who("party-a-focal"), "party-a")
     rows = list(csv.reader(io.StringIO(exports.to_csv(qs))))
     assert "voluntary" in rows[0][0] and "guarantees nothing" in rows[0][0]
@@ -231,7 +234,7 @@ def test_exports_carry_hxl_geometry_and_the_notice(who: Any) -> None:
 
 
 def test_the_record_is_append_only(who: Any) -> None:
-    [batch] = services.send(actor=who("coordinator2"), parties=["party-a"], sites=[_site(who)])
+    [batch] = sending.send(actor=who("coordinator2"), parties=["party-a"], sites=[_site(who)])
     event = Event.objects.get()
     event.detail = {"changed": True}
     with pytest.raises(PermissionError):
@@ -248,8 +251,8 @@ def test_the_record_is_append_only(who: Any) -> None:
 def test_only_coordinators_of_the_items_send(who: Any) -> None:
     site = _site(who)
     with pytest.raises(NotAllowed):
-        services.send(actor=who("coordinator"), parties=["party-a"], sites=[site])  # cluster
+        sending.send(actor=who("coordinator"), parties=["party-a"], sites=[site])  # cluster
     with pytest.raises(NotAllowed):
-        services.send(actor=who("monitor2"), parties=["party-a"], sites=[site])
+        sending.send(actor=who("monitor2"), parties=["party-a"], sites=[site])
     with pytest.raises(NotAllowed):
-        services.register_site(actor=who("party-a-focal"), data={"name": "x"})
+        registration.register_site(actor=who("party-a-focal"), data={"name": "x"})

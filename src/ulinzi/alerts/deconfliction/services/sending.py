@@ -1,8 +1,5 @@
-"""Writes for deconfliction: register, review and send, acknowledge, request removal.
-
-Every step that concerns a notification appends an :class:`Event` (who, when, what),
-which is never changed or deleted: a dispute needs the record.
-"""
+"""The coordinator sends reviewed sites and movements to the parties' focal points (one
+batch per party), and later the removal of a site; each notification starts the record."""
 
 from __future__ import annotations
 
@@ -16,161 +13,9 @@ from django.utils.translation import gettext as _
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.alerts.deconfliction import conf, policies
-from ulinzi.alerts.deconfliction.models import (
-    Batch,
-    Event,
-    Kind,
-    Movement,
-    Notification,
-    Site,
-)
-from ulinzi.alerts.deconfliction.validation import clean_movement, clean_site
-from ulinzi.audit import services as audit
+from ulinzi.alerts.deconfliction.models import Batch, Event, Kind, Movement, Notification, Site
+from ulinzi.alerts.deconfliction.services.registration import lead_time_problem, override
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
-
-
-def _own_org(actor: Actor, code: str | None) -> Organisation:
-    allowed = policies.registering_orgs(actor)
-    orgs = Organisation.objects.filter(pk__in=allowed).exclude(kind=Organisation.Kind.PARTY)
-    if code:
-        org = orgs.filter(code=code).first()
-        if org is None:
-            raise InvalidInput(
-                [FieldProblem("organisation", _("you cannot register for this organisation"), code)]
-            )
-        return org
-    found = list(orgs[:2])
-    if not found:
-        raise NotAllowed(
-            _(
-                "only humanitarian organisations' admins, coordinators and monitors "
-                "register sites and movements"
-            )
-        )
-    if len(found) > 1:
-        raise InvalidInput(
-            [FieldProblem("organisation", _("say which organisation (you belong to several)"))]
-        )
-    return found[0]
-
-
-def _cell_for(org: Organisation) -> Organisation:
-    code = conf.cell()
-    if code:
-        cell = Organisation.objects.filter(code=code).first()
-        if cell is not None:
-            return cell
-    return org
-
-
-def lead_time_problem(
-    movement_departs: datetime, *, emergency: bool, now: datetime
-) -> FieldProblem | None:
-    """The reason a movement is too late to notify, or None."""
-    hours = conf.lead_hours(emergency=emergency)
-    if movement_departs - now >= timedelta(hours=hours):
-        return None
-    left = max(0.0, (movement_departs - now).total_seconds() / 3600)
-    message = _(
-        "departs in %(left).0f h; movements must be notified at least %(hours).0f h ahead"
-        " (%(emergency)s). A coordinator may override, with a reason."
-    ) % {
-        "left": left,
-        "hours": hours,
-        "emergency": _("emergency") if emergency else _("not marked emergency"),
-    }
-    return FieldProblem("departure_from", message, movement_departs.isoformat())
-
-
-def _override(actor: Actor, cell: Organisation, override: bool, reason: str) -> bool:
-    if not override:
-        return False
-    if cell.pk not in policies.cells(actor):
-        raise NotAllowed(_("only the coordinator overrides the lead time"))
-    if not reason.strip():
-        raise InvalidInput(
-            [FieldProblem("override_reason", _("say why the lead time is overridden"))]
-        )
-    return True
-
-
-def register_site(
-    *,
-    actor: Actor,
-    data: dict[str, Any],
-    organisation: str | None = None,
-    now: datetime | None = None,
-) -> Site:
-    org = _own_org(actor, organisation)
-    fields = clean_site(data)
-    site = Site.objects.create(
-        organisation=org,
-        coordinated_by=_cell_for(org),
-        created_by=actor.user,
-        created_at=now or timezone.now(),
-        **fields,
-    )
-    audit.record(
-        actor=actor,
-        action="deconfliction.site.register",
-        object_type="site",
-        object_id=site.pk,
-        owner_organisation=org.code,
-    )
-    return site
-
-
-def register_movement(
-    *,
-    actor: Actor,
-    data: dict[str, Any],
-    organisation: str | None = None,
-    override_lead_time: bool = False,
-    override_reason: str = "",
-    now: datetime | None = None,
-) -> Movement:
-    """Register a movement; refused when it departs within the lead time, unless the
-    coordinator overrides (the override and its reason are kept)."""
-    now = now or timezone.now()
-    org = _own_org(actor, organisation)
-    fields = clean_movement(data)
-    cell = _cell_for(org)
-    overridden = _override(actor, cell, override_lead_time, override_reason)
-    late = lead_time_problem(fields["departure_from"], emergency=fields["emergency"], now=now)
-    if late and not overridden:
-        raise InvalidInput([late])
-    movement = Movement.objects.create(
-        organisation=org,
-        coordinated_by=cell,
-        created_by=actor.user,
-        created_at=now,
-        lead_time_override=bool(late and overridden),
-        override_reason=override_reason.strip() if late and overridden else "",
-        override_by=actor.user if late and overridden else None,
-        **fields,
-    )
-    audit.record(
-        actor=actor,
-        action="deconfliction.movement.register",
-        object_type="movement",
-        object_id=movement.pk,
-        owner_organisation=org.code,
-    )
-    return movement
-
-
-def request_site_removal(*, actor: Actor, site: Site, reason: str = "") -> Site:
-    if not policies.can_request_removal(actor, site):
-        raise NotAllowed(_("you cannot remove this site"))
-    if site.status in (Site.Status.REMOVAL_REQUESTED, Site.Status.REMOVED):
-        return site
-    site.removal_reason = reason.strip()
-    if site.notifications.filter(kind=Kind.SITE).exists():
-        site.status = Site.Status.REMOVAL_REQUESTED  # the parties must be told
-    else:
-        site.status = Site.Status.REMOVED  # never notified: nothing to tell
-    site.save(update_fields=["status", "removal_reason"])
-    return site
 
 
 def site_content(site: Site, *, removal: bool = False) -> dict[str, Any]:
@@ -207,9 +52,10 @@ def movement_content(m: Movement) -> dict[str, Any]:
     }
 
 
-def _event(
+def record_event(
     n: Notification, type_: str, *, actor: Actor | None, at: datetime, **detail: Any
 ) -> Event:
+    """Append to the notification's record (never changed or deleted)."""
     user = actor.user if actor else None
     return Event.objects.create(
         notification=n,
@@ -266,7 +112,7 @@ def send(
         late = lead_time_problem(m.departure_from, emergency=m.emergency, now=now)
         if late:
             if override_lead_time:
-                overridden = _override(actor, m.coordinated_by, True, override_reason)
+                overridden = override(actor, m.coordinated_by, True, override_reason)
             else:
                 problems.append(
                     FieldProblem(f"movements[{m.pk}].departure_from", late.message, late.value)
@@ -350,9 +196,9 @@ def _notify(
             )
     except IntegrityError:
         return 0
-    _event(n, Event.Type.SENT, actor=actor, at=now, party=batch.party.code)
+    record_event(n, Event.Type.SENT, actor=actor, at=now, party=batch.party.code)
     if late:
-        _event(n, Event.Type.LEAD_TIME_OVERRIDE, actor=actor, at=now, reason=override_reason)
+        record_event(n, Event.Type.LEAD_TIME_OVERRIDE, actor=actor, at=now, reason=override_reason)
     return 1
 
 
@@ -381,27 +227,3 @@ def send_removal(*, actor: Actor, site: Site, now: datetime | None = None) -> li
         site.status = Site.Status.REMOVED
         site.save(update_fields=["status"])
     return batches
-
-
-def acknowledge(
-    *, actor: Actor, notifications: list[Notification], now: datetime | None = None
-) -> int:
-    """A party focal point acknowledges notifications of their own party."""
-    now = now or timezone.now()
-    for n in notifications:
-        if not policies.can_acknowledge(actor, n):
-            raise NotAllowed(_("only the party's focal points acknowledge its notifications"))
-    done = 0
-    with transaction.atomic():
-        for n in notifications:
-            updated = Notification.objects.filter(pk=n.pk, acknowledged_at__isnull=True).update(
-                acknowledged_at=now, acknowledged_by=actor.user
-            )
-            if updated:
-                _event(n, Event.Type.ACKNOWLEDGED, actor=actor, at=now)
-                done += 1
-    return done
-
-
-def acknowledge_batch(*, actor: Actor, batch: Batch, now: datetime | None = None) -> int:
-    return acknowledge(actor=actor, notifications=list(batch.notifications.all()), now=now)
