@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ulinzi.accounts.models import Organisation
+from ulinzi.cases.models.note import BaseNote
 from ulinzi.common.fields import EncryptedTextField
 
 
@@ -86,16 +87,8 @@ class Case(models.Model):
         return self.reference
 
 
-class CaseNote(models.Model):
+class CaseNote(BaseNote):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    body = EncryptedTextField()
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.case} note {self.at:%Y-%m-%d}"

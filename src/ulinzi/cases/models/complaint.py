@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ulinzi.accounts.models import Organisation
+from ulinzi.cases.models.note import BaseNote
 from ulinzi.common.fields import EncryptedTextField
 
 
@@ -149,18 +150,10 @@ class ComplaintMessage(models.Model):
         return f"{self.complaint} {self.author}"
 
 
-class ComplaintNote(models.Model):
+class ComplaintNote(BaseNote):
     """Internal: never shown to the complainant."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    body = EncryptedTextField()
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.complaint} note"
