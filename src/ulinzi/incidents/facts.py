@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,7 @@ def members(kind: str, mask: int) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1024)
 def country_code(iso3: str) -> int:
     letters = iso3.upper()
     if len(letters) != 3 or not all("A" <= c <= "Z" for c in letters):
@@ -94,6 +95,7 @@ def country_name(number: int) -> str:
     return chr(65 + number // 676) + chr(65 + number // 26 % 26) + chr(65 + number % 26)
 
 
+@lru_cache(maxsize=65536)
 def area_key(pcode: str, name: str) -> int:
     """0 for no area; otherwise a positive 63-bit hash of P-code and name."""
     if not pcode and not name:
@@ -128,11 +130,18 @@ def _cell(value: float | None) -> int | None:
 
 def build(row: dict[str, Any]) -> tuple[IncidentFact, tuple[int, str, str]]:
     """The fact of one incident (a dict of :data:`SOURCE_FIELDS`) and its area."""
+    values, area = fact_values(row)
+    return IncidentFact(**values), area
+
+
+def fact_values(row: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, str, str]]:
+    """The fact of one incident as attribute values (no model object: imports build a
+    million of these) and its area (key, P-code, name)."""
     day: date = row["occurred_on"]
     located = row["lat"] is not None and row["lon"] is not None
     pcode, area_name = row["admin1_pcode"] or "", row["admin1_name"] or ""
     key = area_key(pcode, area_name)
-    fact = IncidentFact(
+    values = dict(
         incident_id=row["pk"],
         organisation_id=row["organisation_id"],
         reported_by_id=row["reported_by_id"],
@@ -156,7 +165,7 @@ def build(row: dict[str, Any]) -> tuple[IncidentFact, tuple[int, str, str]]:
             for group in VICTIM_GROUPS
         },
     )
-    return fact, (key, pcode, area_name)
+    return values, (key, pcode, area_name)
 
 
 def _chunks(ids: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

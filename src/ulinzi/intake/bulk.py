@@ -74,15 +74,6 @@ class Table:
                 out[name] = field.get_db_prep_save(out[name], connection)
         return out
 
-    def row_of(self, obj: Model) -> tuple[Any, ...]:
-        """The insert values of a model instance."""
-        out = []
-        for name in self.names:
-            value = getattr(obj, name)
-            field = self.adapted.get(name)
-            out.append(value if field is None else field.get_db_prep_save(value, connection))
-        return tuple(out)
-
     def insert(self, rows: Sequence[tuple[Any, ...]]) -> None:
         if not rows:
             return
@@ -181,6 +172,7 @@ class IncidentWriter:
         encrypt = _encrypter()
         base = dict(self.base, created_at=stamp, updated_at=stamp)
         get = self.incidents.getter
+        fact_row = self.facts.getter
         pg = self.pg
         out: list[Built] = []
         dumps = json.dumps
@@ -191,9 +183,12 @@ class IncidentWriter:
             rec["id"] = db_key
             types = cleaned.get("types") or []
             resources = cleaned.get("resources") or []
-            fact, area = facts.build({**rec, "pk": key, "types": types, "resources": resources})
+            fact, area = facts.fact_values(
+                {**rec, "pk": key, "types": types, "resources": resources}
+            )
+            fact["incident_id"] = db_key
             if not pg:
-                rec["occurred_on"] = rec["occurred_on"].isoformat()
+                rec["occurred_on"] = fact["occurred_on"] = rec["occurred_on"].isoformat()
             rec["types"] = dumps(types)
             rec["resources"] = dumps(resources)
             rec["raw_source"] = dumps(raw, ensure_ascii=False)
@@ -202,7 +197,7 @@ class IncidentWriter:
             terms = [(db_key, "type", code) for code in types]
             terms.extend((db_key, "resource", code) for code in resources)
             change_row = (db_key, at, None, "", "imported", change, "")
-            out.append((get(rec), terms, change_row, self.facts.row_of(fact), area))
+            out.append((get(rec), terms, change_row, fact_row(fact), area))
         return out
 
     def insert(self, built: Sequence[Built]) -> None:
