@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +18,8 @@ from ulinzi.accounts.models import Organisation
 from ulinzi.alerts.deconfliction import conf, policies, selectors
 from ulinzi.alerts.deconfliction.models import Movement, Site, SiteType
 from ulinzi.alerts.deconfliction.services import acknowledgement, registration, sending
-from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
+from ulinzi.common.problems import InvalidInput, NotAllowed
+from ulinzi.common.views import act_and_redirect, forbidden, visible_or_404
 
 
 def _errors(exc: InvalidInput) -> dict[str, str]:
@@ -46,7 +43,7 @@ def _base(who: Actor) -> dict[str, Any]:
 def overview(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_use(who):
-        return _forbidden(request, _("Your roles give no access to deconfliction."))
+        return forbidden(request, _("Your roles give no access to deconfliction."))
     context = _base(who)
     context.update(
         sites=selectors.sites(who).order_by("status", "name")[:300],
@@ -72,7 +69,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def site_create(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.registering_orgs(who):
-        return _forbidden(request, _("Only humanitarian organisations register sites."))
+        return forbidden(request, _("Only humanitarian organisations register sites."))
     data: dict[str, Any] = {"valid_from": timezone.now().date().isoformat()}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -97,7 +94,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
 def movement_create(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.registering_orgs(who):
-        return _forbidden(request, _("Only humanitarian organisations register movements."))
+        return forbidden(request, _("Only humanitarian organisations register movements."))
     data: dict[str, Any] = {"vehicles": 1, "people": 0}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -138,17 +135,10 @@ def movement_create(request: HttpRequest) -> HttpResponse:
     return render(request, "deconfliction/movement_form.html", context)
 
 
-def _item(who: Actor, getter: Any, pk: UUID) -> Any:
-    try:
-        return getter(who, pk)
-    except (NotFound, NotAllowed) as exc:
-        raise Http404(str(exc)) from exc
-
-
 @login_required
 def site_detail(request: HttpRequest, site_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    site = _item(who, selectors.site, site_id)
+    site = visible_or_404(selectors.site, who, site_id)
     context = _base(who)
     context.update(
         site=site,
@@ -163,7 +153,7 @@ def site_detail(request: HttpRequest, site_id: UUID) -> HttpResponse:
 @login_required
 def movement_detail(request: HttpRequest, movement_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    movement = _item(who, selectors.movement, movement_id)
+    movement = visible_or_404(selectors.movement, who, movement_id)
     context = _base(who)
     context.update(
         movement=movement,
@@ -176,21 +166,28 @@ def movement_detail(request: HttpRequest, movement_id: UUID) -> HttpResponse:
 @require_POST
 def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    site = _item(who, selectors.site, site_id)
-    try:
-        if request.POST.get("send"):
-            sending.send_removal(actor=who, site=site)
-            messages.success(request, _("Removal notified to the parties."))
-        else:
-            registration.request_site_removal(
-                actor=who, site=site, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("Removal requested."))
-    except NotAllowed as exc:
-        return _forbidden(request, str(exc))
-    except InvalidInput as exc:
-        messages.error(request, str(exc))
-    return redirect("deconfliction:site", site_id=site.pk)
+    site = visible_or_404(selectors.site, who, site_id)
+    if request.POST.get("send"):
+        return act_and_redirect(
+            request,
+            lambda: sending.send_removal(actor=who, site=site),
+            _("Removal notified to the parties."),
+            "deconfliction:site",
+            site.pk,
+            refuse=True,
+            level=messages.SUCCESS,
+        )
+    return act_and_redirect(
+        request,
+        lambda: registration.request_site_removal(
+            actor=who, site=site, reason=request.POST.get("reason", "")
+        ),
+        _("Removal requested."),
+        "deconfliction:site",
+        site.pk,
+        refuse=True,
+        level=messages.SUCCESS,
+    )
 
 
 @login_required
@@ -198,34 +195,29 @@ def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
 def send(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.cells(who):
-        return _forbidden(request, _("Only coordinators send notifications."))
-    try:
-        sites = [selectors.site(who, pk) for pk in request.POST.getlist("sites")]
-        movements = [selectors.movement(who, pk) for pk in request.POST.getlist("movements")]
-        batches = sending.send(
+        return forbidden(request, _("Only coordinators send notifications."))
+    return act_and_redirect(
+        request,
+        lambda: sending.send(
             actor=who,
             parties=request.POST.getlist("parties"),
-            sites=sites,
-            movements=movements,
+            sites=[selectors.site(who, pk) for pk in request.POST.getlist("sites")],
+            movements=[selectors.movement(who, pk) for pk in request.POST.getlist("movements")],
             override_lead_time="override_lead_time" in request.POST,
             override_reason=request.POST.get("override_reason", ""),
-        )
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except NotAllowed as exc:
-        return _forbidden(request, str(exc))
-    except InvalidInput as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Sent to %(n)s parties.") % {"n": len(batches)})
-    return redirect("deconfliction:overview")
+        ),
+        lambda batches: _("Sent to %(n)s parties.") % {"n": len(batches)},
+        "deconfliction:overview",
+        refuse=True,
+        level=messages.SUCCESS,
+    )
 
 
 @login_required
 def party_inbox(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.focal_parties(who):
-        return _forbidden(request, _("Only party focal points have a notification inbox."))
+        return forbidden(request, _("Only party focal points have a notification inbox."))
     notifications = selectors.notifications(who).filter(party_id__in=policies.focal_parties(who))
     batches: dict[Any, list[Any]] = {}
     for n in notifications.order_by("-sent_at", "id"):
@@ -243,7 +235,7 @@ def party_inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_detail(request: HttpRequest, notification_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    n = _item(who, selectors.notification, notification_id)
+    n = visible_or_404(selectors.notification, who, notification_id)
     context = _base(who)
     context.update(
         n=n,
@@ -257,23 +249,27 @@ def notification_detail(request: HttpRequest, notification_id: UUID) -> HttpResp
 @require_POST
 def acknowledge(request: HttpRequest, notification_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    n = _item(who, selectors.notification, notification_id)
-    try:
-        acknowledgement.acknowledge(actor=who, notifications=[n])
-    except NotAllowed as exc:
-        return _forbidden(request, str(exc))
-    messages.success(request, _("Acknowledged."))
-    return redirect("deconfliction:party")
+    n = visible_or_404(selectors.notification, who, notification_id)
+    return act_and_redirect(
+        request,
+        lambda: acknowledgement.acknowledge(actor=who, notifications=[n]),
+        _("Acknowledged."),
+        "deconfliction:party",
+        refuse=True,
+        level=messages.SUCCESS,
+    )
 
 
 @login_required
 @require_POST
 def acknowledge_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    batch = _item(who, selectors.batch, batch_id)
-    try:
-        done = acknowledgement.acknowledge_batch(actor=who, batch=batch)
-    except NotAllowed as exc:
-        return _forbidden(request, str(exc))
-    messages.success(request, _("%(n)s items acknowledged.") % {"n": done})
-    return redirect("deconfliction:party")
+    batch = visible_or_404(selectors.batch, who, batch_id)
+    return act_and_redirect(
+        request,
+        lambda: acknowledgement.acknowledge_batch(actor=who, batch=batch),
+        lambda done: _("%(n)s items acknowledged.") % {"n": done},
+        "deconfliction:party",
+        refuse=True,
+        level=messages.SUCCESS,
+    )

@@ -16,20 +16,13 @@ from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.twofactor import two_factor_required
 from ulinzi.cases import policies
 from ulinzi.cases.forms import CaseForm, ConsentForm, MeasureForm
-from ulinzi.cases.models import Case, Notification, ProtectiveMeasure
+from ulinzi.cases.models import Notification, ProtectiveMeasure
 from ulinzi.cases.selectors import cases as selectors
 from ulinzi.cases.selectors import referrals as referral_selectors
 from ulinzi.cases.services import casefile, consent, measures, referrals, risk
-from ulinzi.cases.views.common import attempt, forbidden
-from ulinzi.common.problems import NotAllowed, NotFound
+from ulinzi.common.problems import NotFound
+from ulinzi.common.views import act_and_redirect, attempt, forbidden, visible_or_404
 from ulinzi.directory import selectors as directory
-
-
-def _case(request: HttpRequest, case_id: UUID) -> Case:
-    try:
-        return selectors.get(actor_for(request.user), case_id)
-    except (NotFound, NotAllowed) as exc:
-        raise Http404(str(exc)) from exc
 
 
 @two_factor_required
@@ -74,10 +67,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 @two_factor_required
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    try:
-        case = selectors.read(who, case_id)
-    except (NotFound, NotAllowed) as exc:
-        raise Http404(str(exc)) from exc
+    case = visible_or_404(selectors.read, who, case_id)
     need = request.GET.get("need") or (case.needs[0] if case.needs else None)
     pathway = directory.pathway(
         who, need=need, area=case.admin1_pcode or case.country, referrals_only=True
@@ -106,7 +96,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def access_log(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """Who has seen this file: for the case worker to show the survivor."""
     who = actor_for(request.user)
-    case = _case(request, case_id)
+    case = visible_or_404(selectors.get, who, case_id)
     return render(
         request, "cases/access_log.html", {"case": case, "events": selectors.access_log(who, case)}
     )
@@ -115,54 +105,57 @@ def access_log(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @two_factor_required
 @require_POST
 def add_note(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = _case(request, case_id)
     who = actor_for(request.user)
-    attempt(
+    case = visible_or_404(selectors.get, who, case_id)
+    return act_and_redirect(
         request,
         lambda: casefile.add_note(actor=who, case=case, body=request.POST.get("body", "")),
         _("Note added."),
+        "cases:detail",
+        case.pk,
     )
-    return redirect("cases:detail", case.pk)
 
 
 @two_factor_required
 @require_POST
 def give_consent(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = _case(request, case_id)
     who = actor_for(request.user)
+    case = visible_or_404(selectors.get, who, case_id)
     form = ConsentForm(request.POST)
-    if form.is_valid():
-        attempt(
-            request,
-            lambda: consent.give(actor=who, case=case, **form.cleaned_data),
-            _("Consent recorded."),
-        )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Consent not recorded: %s") % form.errors.as_text())
-    return redirect("cases:detail", case.pk)
+        return redirect("cases:detail", case.pk)
+    return act_and_redirect(
+        request,
+        lambda: consent.give(actor=who, case=case, **form.cleaned_data),
+        _("Consent recorded."),
+        "cases:detail",
+        case.pk,
+    )
 
 
 @two_factor_required
 @require_POST
 def withdraw_consent(request: HttpRequest, case_id: UUID, consent_id: int) -> HttpResponse:
-    case = _case(request, case_id)
     who = actor_for(request.user)
+    case = visible_or_404(selectors.get, who, case_id)
     found = case.consents.filter(pk=consent_id).first()
     if found is None:
         raise Http404
-    attempt(
+    return act_and_redirect(
         request,
         lambda: consent.withdraw(actor=who, consent=found, note=request.POST.get("note", "")),
         _("Consent withdrawn: nothing more is shared under it."),
+        "cases:detail",
+        case.pk,
     )
-    return redirect("cases:detail", case.pk)
 
 
 @two_factor_required
 @require_POST
 def refer(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = _case(request, case_id)
     who = actor_for(request.user)
+    case = visible_or_404(selectors.get, who, case_id)
     sent = attempt(
         request,
         lambda: referrals.send(
@@ -180,8 +173,8 @@ def refer(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @two_factor_required
 def assess(request: HttpRequest, case_id: UUID, code: str) -> HttpResponse:
-    case = _case(request, case_id)
     who = actor_for(request.user)
+    case = visible_or_404(selectors.get, who, case_id)
     try:
         instrument = risk.current(code)
     except NotFound as exc:
@@ -203,14 +196,12 @@ def assess(request: HttpRequest, case_id: UUID, code: str) -> HttpResponse:
                 answers=answers,
                 note=request.POST.get("note", ""),
             ),
-            "",
+            lambda made: (
+                _("Risk level: %(level)s (score %(score)s).")
+                % {"level": made.level, "score": made.score}
+            ),
         )
         if done is not None:
-            messages.info(
-                request,
-                _("Risk level: %(level)s (score %(score)s).")
-                % {"level": done.level, "score": done.score},
-            )
             return redirect("cases:detail", case.pk)
     return render(request, "cases/assess.html", {"case": case, "instrument": instrument})
 
@@ -218,18 +209,19 @@ def assess(request: HttpRequest, case_id: UUID, code: str) -> HttpResponse:
 @two_factor_required
 @require_POST
 def add_measure(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = _case(request, case_id)
     who = actor_for(request.user)
+    case = visible_or_404(selectors.get, who, case_id)
     form = MeasureForm(request.POST)
-    if form.is_valid():
-        attempt(
-            request,
-            lambda: measures.add(actor=who, case=case, **form.cleaned_data),
-            _("Measure added."),
-        )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Measure not added: %s") % form.errors.as_text())
-    return redirect("cases:detail", case.pk)
+        return redirect("cases:detail", case.pk)
+    return act_and_redirect(
+        request,
+        lambda: measures.add(actor=who, case=case, **form.cleaned_data),
+        _("Measure added."),
+        "cases:detail",
+        case.pk,
+    )
 
 
 def _measure(request: HttpRequest, measure_id: int) -> ProtectiveMeasure:

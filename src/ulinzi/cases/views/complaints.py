@@ -25,8 +25,7 @@ from ulinzi.cases.services.complaints import (
     stages,
     victim_assistance,
 )
-from ulinzi.cases.views.common import attempt, forbidden
-from ulinzi.common.problems import NotAllowed, NotFound
+from ulinzi.common.views import act_and_redirect, attempt, forbidden, visible_or_404
 from ulinzi.intake.anonymous import ratelimit
 from ulinzi.intake.anonymous.api import client_of
 from ulinzi.intake.anonymous.services import find_by_receipt
@@ -41,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         org = Organisation.objects.filter(pk__in=policies.complaint_orgs(who)).first()
         days = request.POST.get("days", "")
-        attempt(
+        return act_and_redirect(
             request,
             lambda: stages.set_deadline(
                 actor=who,
@@ -50,8 +49,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 days=int(days) if days.isdigit() else -1,
             ),
             _("Deadline saved."),
+            "cases:complaints",
         )
-        return redirect("cases:complaints")
     orgs = policies.complaint_orgs(who)
     deadlines = {
         org: {s: stages.deadline_days(org, s) for s in STAGE_ORDER} for org in sorted(orgs)
@@ -111,10 +110,7 @@ def new(request: HttpRequest) -> HttpResponse:
 @two_factor_required
 def detail(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    try:
-        complaint, subject = selectors.read(who, complaint_id)
-    except (NotFound, NotAllowed) as exc:
-        raise Http404(str(exc)) from exc
+    complaint, subject = visible_or_404(selectors.read, who, complaint_id)
     return render(
         request,
         "cases/complaints/detail.html",
@@ -139,10 +135,7 @@ def detail(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
 @require_POST
 def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    try:
-        complaint = selectors.get(who, complaint_id)
-    except (NotFound, NotAllowed) as exc:
-        raise Http404(str(exc)) from exc
+    complaint = visible_or_404(selectors.get, who, complaint_id)
     p = request.POST
     action = p.get("action")
     if action == "advance":
@@ -218,23 +211,23 @@ def mine(request: HttpRequest) -> HttpResponse:
             found = selectors.mine(who).filter(reference=request.POST["reference"]).first()
             if found is None:
                 raise Http404
-            attempt(
+            return act_and_redirect(
                 request,
                 lambda: exchanges.complainant_message(
                     complaint=found, body=request.POST.get("body", "")
                 ),
                 _("Message sent."),
+                "cases:complaints_mine",
             )
-        else:
-            data = {k: request.POST.get(k, "") for k in ("kind", "description", "country")}
-            attempt(
-                request,
-                lambda: intake.file_own(
-                    actor=who, organisation=request.POST.get("organisation", ""), data=data
-                ),
-                _("Your complaint was received."),
-            )
-        return redirect("cases:complaints_mine")
+        data = {k: request.POST.get(k, "") for k in ("kind", "description", "country")}
+        return act_and_redirect(
+            request,
+            lambda: intake.file_own(
+                actor=who, organisation=request.POST.get("organisation", ""), data=data
+            ),
+            _("Your complaint was received."),
+            "cases:complaints_mine",
+        )
     return render(
         request,
         "cases/complaints/mine.html",

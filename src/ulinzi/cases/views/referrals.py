@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.twofactor import two_factor_required
 from ulinzi.cases import policies
-from ulinzi.cases.models import MeasureStatus, Referral
+from ulinzi.cases.models import MeasureStatus
 from ulinzi.cases.selectors import protocol
 from ulinzi.cases.selectors import referrals as selectors
 from ulinzi.cases.services import referrals
-from ulinzi.cases.views.common import attempt, forbidden
-from ulinzi.common.problems import NotAllowed, NotFound
+from ulinzi.common.problems import NotAllowed
+from ulinzi.common.views import attempt, forbidden, visible_or_404
 
 
 @two_factor_required
@@ -36,17 +36,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get(request: HttpRequest, referral_id: UUID) -> tuple[Referral, str]:
-    try:
-        return selectors.get(actor_for(request.user), referral_id)
-    except (NotFound, NotAllowed) as exc:
-        raise Http404(str(exc)) from exc
-
-
 @two_factor_required
 def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    referral, side = _get(request, referral_id)
+    referral, side = visible_or_404(selectors.get, who, referral_id)
     shared = selectors.shared_summary(who, referral) if side == selectors.RECEIVER else None
     return render(
         request,
@@ -59,7 +52,7 @@ def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
 @require_POST
 def referral_action(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
-    referral, side = _get(request, referral_id)
+    referral, side = visible_or_404(selectors.get, who, referral_id)
     if side != selectors.RECEIVER:
         return forbidden(request, _("Only the receiving organisation acts on this referral."))
     action = request.POST.get("action")

@@ -1,0 +1,91 @@
+"""Helpers for the server-rendered pages: the refusal page, finding what the acting user
+may see, and the step that runs one service call, says how it went and redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+
+T = TypeVar("T")
+
+
+def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    """The 403 page, saying why."""
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+def visible_or_404(lookup: Callable[..., T], *args: Any) -> T:
+    """``lookup(*args)``, a selector scoped by the acting user; 404 when it finds nothing
+    or refuses, so a page never tells what exists beyond the user's reach."""
+    try:
+        return lookup(*args)
+    except (NotFound, NotAllowed) as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _problems(request: HttpRequest, exc: InvalidInput) -> None:
+    for p in exc.problems:
+        messages.error(request, f"{p.field}: {p.message}")
+
+
+def _done(request: HttpRequest, done: str | Callable[[T], str], result: T, level: int) -> None:
+    text = done(result) if callable(done) else done
+    if text:
+        messages.add_message(request, level, text)
+
+
+def attempt(
+    request: HttpRequest,
+    action: Callable[[], T],
+    done: str | Callable[[T], str] = "",
+    *,
+    level: int = messages.INFO,
+) -> T | None:
+    """Run a service call and return its result; on success show ``done`` (a text, or
+    made from the result). Bad input, a refusal or something not found become error
+    messages, and the result is None."""
+    try:
+        result = action()
+    except InvalidInput as exc:
+        _problems(request, exc)
+        return None
+    except (NotAllowed, NotFound) as exc:
+        messages.error(request, str(exc))
+        return None
+    _done(request, done, result, level)
+    return result
+
+
+def act_and_redirect(
+    request: HttpRequest,
+    action: Callable[[], T],
+    done: str | Callable[[T], str],
+    to: str,
+    *args: Any,
+    refuse: bool = False,
+    level: int = messages.INFO,
+) -> HttpResponse:
+    """The POST step of a page: run ``action`` as :func:`attempt` does, then redirect to
+    the URL named ``to`` with ``args``. With ``refuse``, a refusal is answered with the
+    403 page and something not found with a 404, instead of a message."""
+    try:
+        result = action()
+    except InvalidInput as exc:
+        _problems(request, exc)
+    except NotAllowed as exc:
+        if refuse:
+            return forbidden(request, str(exc))
+        messages.error(request, str(exc))
+    except NotFound as exc:
+        if refuse:
+            raise Http404(str(exc)) from exc
+        messages.error(request, str(exc))
+    else:
+        _done(request, done, result, level)
+    return redirect(to, *args)
