@@ -7,6 +7,7 @@ them too); at the end they are written as a CSV under the data directory.
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,8 +62,10 @@ def stored(run: ImportRun) -> Iterator[Reject]:
 
 
 def csv_path(run_id: int | str, source: Path) -> Path:
+    """Where a run's rejects CSV goes: under the data directory, readable by its owner
+    only (rejected values are the partner's data)."""
     folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder / f"{run_id}-{source.stem}-rejects.csv"
 
 
@@ -71,7 +74,8 @@ class CsvLog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.fh = path.open("w", newline="", encoding="utf-8")
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self.fh = open(descriptor, "w", newline="", encoding="utf-8")
         self.writer = csv.writer(self.fh)
         self.writer.writerow(HEADER)
 

@@ -107,6 +107,9 @@ def test_rejects_keep_accepted_rows_and_say_why(org: Any, write_csv: Any) -> Non
         (6, "Type"): ("Shelling, Dancing", "'shelling' is not a known value of ssa_attack_type"),
         (7, "Injured"): ("12.5", "is not a whole number"),
     }
+    assert result.rejects_path is not None  # the partner's values: owner only
+    assert result.rejects_path.stat().st_mode & 0o777 == 0o600
+    assert result.rejects_path.parent.stat().st_mode & 0o777 == 0o700
 
 
 @pytest.mark.django_db(transaction=True)
