@@ -60,6 +60,10 @@ class KoboPlan(Plan):
         mapped = {t for t in mapping.columns.values() if t}
         if "source_id" not in targets | mapped:
             self.id_key = next((k for k in ID_KEYS if k in keys), None)
+            if self.id_key in self.unknown:
+                self.unknown.remove(self.id_key)
+            if self.id_key is not None:
+                self.notes.append(f"{self.id_key!r} is each submission's source id")
         self.defaults = dict(mapping.defaults)
         if "domain" not in targets | mapped | set(self.defaults):
             if domain is None:

@@ -246,6 +246,9 @@ def test_kobo_json_submissions(org: Any, tmp_path: Path, shape: str) -> None:
     assert (first.killed, first.killed_health_workers, first.lat, first.lon) == (2, 1, 4.85, 31.6)
     assert first.raw_source == KOBO[0]
     assert Incident.objects.get(source_id="uuid:aa-102").lat is None
+    plan = "\n".join(result.plan)
+    assert "'meta/instanceID' is each submission's source id" in plan
+    assert "'meta/instanceID': NOT UNDERSTOOD" not in plan
 
 
 def test_json_stream_across_tiny_chunks() -> None:
