@@ -36,6 +36,8 @@ SOURCE_FIELDS = (
     *(f"{k}_{g}" for k in HARM_KINDS for g in VICTIM_GROUPS),
 )  # fmt: skip
 BATCH = 2000
+# The count fields summed into each victim group's people harmed.
+GROUP_FIELDS = {g: tuple(f"{k}_{g}" for k in HARM_KINDS) for g in VICTIM_GROUPS}
 
 
 class UnknownCode(ValueError):
@@ -161,8 +163,8 @@ def fact_values(row: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, str, st
         cell_lon=_cell(row["lon"]) if located else None,
         **{kind: row[kind] or 0 for kind in HARM_KINDS},
         **{
-            f"people_{group}": sum(row[f"{kind}_{group}"] or 0 for kind in HARM_KINDS)
-            for group in VICTIM_GROUPS
+            f"people_{group}": sum(filter(None, map(row.get, fields)))
+            for group, fields in GROUP_FIELDS.items()
         },
     )
     return values, (key, pcode, area_name)
