@@ -18,7 +18,7 @@ from ulinzi.incidents.models import COUNT_KINDS, Incident
 from ulinzi.reports import centroids, xlsx
 from ulinzi.reports.cells import Table, protect
 from ulinzi.reports.columns import PUBLIC, columns_for
-from ulinzi.reports.release import Release
+from ulinzi.reports.release_rows import Release
 
 FORMATS = ("hxl", "geojson", "xlsx")
 EXTENSIONS = {"hxl": "csv", "geojson": "geojson", "xlsx": "xlsx"}

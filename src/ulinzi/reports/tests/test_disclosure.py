@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from ulinzi.reports import disclosure as dc
 from ulinzi.reports.cells import Table, bridges, protect
-from ulinzi.reports.release import PUBLIC_HIERARCHIES, period_bounds
+from ulinzi.reports.generalisation import PUBLIC_HIERARCHIES
+from ulinzi.reports.release_rows import period_bounds
 from ulinzi.reports.tests.checks import determined, shown_small
 
 
