@@ -15,6 +15,7 @@ from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.models import Membership, Organisation, SharingAgreement
 from ulinzi.accounts.roles import Role
 from ulinzi.common.problems import InvalidInput
+from ulinzi.common.views import forbidden
 from ulinzi.vocab import registry
 
 
@@ -23,7 +24,7 @@ def organisation_admin(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     orgs = Organisation.objects.filter(pk__in=policies.administered(who))
     if not orgs:
-        return render(request, "web/forbidden.html", status=403)
+        return forbidden(request)
     org = orgs.get(code=request.GET["org"]) if request.GET.get("org") else orgs.first()
     assert org is not None
     if request.method == "POST":

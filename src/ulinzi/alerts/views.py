@@ -20,11 +20,8 @@ from ulinzi.accounts.models import Organisation
 from ulinzi.alerts import policies, selectors, services
 from ulinzi.alerts.models import Acknowledgement, Alert, Severity
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+from ulinzi.common.views import forbidden
 from ulinzi.vocab import registry
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
 def _get(who: Actor, alert_id: UUID) -> Alert:
@@ -46,7 +43,7 @@ def _errors(exc: InvalidInput) -> dict[str, str]:
 def alert_list(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_receive(who):
-        return _forbidden(request, _("Your roles do not receive alerts."))
+        return forbidden(request, _("Your roles do not receive alerts."))
     return render(
         request,
         "alerts/list.html",
@@ -69,7 +66,7 @@ def _form_data(request: HttpRequest) -> dict[str, Any]:
 def alert_create(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_raise(who):
-        return _forbidden(request, _("Only monitors and coordinators raise alerts."))
+        return forbidden(request, _("Only monitors and coordinators raise alerts."))
     orgs = Organisation.objects.filter(pk__in=policies.raising_orgs(who))
     errors: dict[str, str] = {}
     data: dict[str, Any] = {"severity": "urgent"}
@@ -134,7 +131,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     try:
         services.acknowledge(actor=who, alert=alert, via=Acknowledgement.Via.INBOX)
     except NotFound as exc:
-        return _forbidden(request, str(exc))
+        return forbidden(request, str(exc))
     messages.success(request, _("Acknowledged."))
     return redirect(request.POST.get("next") or "alerts:inbox")
 
@@ -147,7 +144,7 @@ def alert_cancel(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     try:
         services.cancel_alert(actor=who, alert=alert)
     except NotAllowed as exc:
-        return _forbidden(request, str(exc))
+        return forbidden(request, str(exc))
     messages.success(request, _("Alert cancelled."))
     return redirect("alerts:detail", alert_id=alert.pk)
 
@@ -156,7 +153,7 @@ def alert_cancel(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_receive(who):
-        return _forbidden(request, _("Your roles do not receive alerts."))
+        return forbidden(request, _("Your roles do not receive alerts."))
     return render(
         request,
         "alerts/inbox.html",
@@ -172,7 +169,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def alert_map(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_receive(who):
-        return _forbidden(request, _("Your roles do not receive alerts."))
+        return forbidden(request, _("Your roles do not receive alerts."))
     alerts = list(selectors.active(who).order_by("-severity_rank", "-created_at")[:500])
     features = [
         {
@@ -204,7 +201,7 @@ def alert_map(request: HttpRequest) -> HttpResponse:
 def subscription_list(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_receive(who):
-        return _forbidden(request, _("Your roles do not receive alerts."))
+        return forbidden(request, _("Your roles do not receive alerts."))
     orgs = Organisation.objects.filter(pk__in=policies.subscription_orgs(who)).exclude(
         kind=Organisation.Kind.PARTY
     )
@@ -249,7 +246,7 @@ def subscription_toggle(request: HttpRequest, subscription_id: int) -> HttpRespo
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except NotAllowed as exc:
-        return _forbidden(request, str(exc))
+        return forbidden(request, str(exc))
     return redirect("alerts:subscriptions")
 
 

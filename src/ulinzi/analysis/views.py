@@ -15,11 +15,7 @@ from ulinzi.accounts.access import actor_for
 from ulinzi.analysis import filter_menus, policies, ranking, summary
 from ulinzi.analysis.params import DashboardParams
 from ulinzi.common.problems import InvalidInput
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    message = _("The dashboard is for coordinators and analysts.")
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
+from ulinzi.common.views import forbidden
 
 
 def _params(request: HttpRequest) -> DashboardParams:
@@ -34,7 +30,7 @@ def _params(request: HttpRequest) -> DashboardParams:
 def dashboard(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_view_dashboard(who):
-        return _forbidden(request)
+        return forbidden(request, _("The dashboard is for coordinators and analysts."))
     params = _params(request)
     data = summary.build(who, params)
     config = {
@@ -60,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def areas(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_view_dashboard(who):
-        return _forbidden(request)
+        return forbidden(request, _("The dashboard is for coordinators and analysts."))
     params = _params(request)
     return render(
         request,

@@ -12,20 +12,17 @@ from django.utils.translation import gettext as _
 
 from ulinzi.accounts.access import actor_for
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+from ulinzi.common.views import forbidden
 from ulinzi.directory import policies, selectors, services
 from ulinzi.directory.forms import ServiceForm
 from ulinzi.directory.models import Service, ServiceKind
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
 @login_required
 def pathway(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_read(who):
-        return _forbidden(request, _("Your account has no role in an organisation."))
+        return forbidden(request, _("Your account has no role in an organisation."))
     need = request.GET.get("need") or None
     area = request.GET.get("area") or None
     steps: list[selectors.PathwayStep] = []
@@ -67,7 +64,7 @@ def detail(request: HttpRequest, service_id: UUID) -> HttpResponse:
 def publish(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_publish(who):
-        return _forbidden(request, _("Only admins and coordinators publish services."))
+        return forbidden(request, _("Only admins and coordinators publish services."))
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,7 +83,7 @@ def edit(request: HttpRequest, service_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
     service = _service(request, service_id)
     if not policies.can_edit(who, service):
-        return _forbidden(request, _("Only the publishing organisation edits this service."))
+        return forbidden(request, _("Only the publishing organisation edits this service."))
     form = ServiceForm(request.POST or None, initial=ServiceForm.initial_for(service))
     if request.method == "POST" and form.is_valid():
         try:

@@ -17,16 +17,13 @@ from django.views.decorators.http import require_POST
 
 from ulinzi.accounts.access import actor_for
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+from ulinzi.common.views import forbidden
 from ulinzi.incidents import policies, selectors, services
 from ulinzi.incidents.forms import IncidentForm, list_menus
 from ulinzi.incidents.models import Incident
 from ulinzi.vocab import registry
 
 PAGE_SIZE = 50
-
-
-def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
 def _get(request: HttpRequest, incident_id: UUID) -> Incident:
@@ -40,7 +37,7 @@ def _get(request: HttpRequest, incident_id: UUID) -> Incident:
 def incident_list(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_list(who):
-        return _forbidden(request, _("Your roles give no access to incidents."))
+        return forbidden(request, _("Your roles give no access to incidents."))
     try:
         filters = selectors.IncidentFilters.from_query(request.GET)
     except InvalidInput as exc:
@@ -91,7 +88,7 @@ def incident_detail(request: HttpRequest, incident_id: UUID) -> HttpResponse:
 def incident_create(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_create(who):
-        return _forbidden(request, _("Your roles do not allow recording incidents."))
+        return forbidden(request, _("Your roles do not allow recording incidents."))
     form = IncidentForm(
         request.POST or None,
         actor=who,
@@ -115,7 +112,7 @@ def incident_edit(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
     incident = _get(request, incident_id)
     if not policies.can_edit(who, incident):
-        return _forbidden(request, _("You cannot change this incident."))
+        return forbidden(request, _("You cannot change this incident."))
     narrative_allowed = policies.can_read_narrative(who, incident)
     initial = IncidentForm.initial_for(incident)
     if narrative_allowed and request.method != "POST":
@@ -127,7 +124,7 @@ def incident_edit(request: HttpRequest, incident_id: UUID) -> HttpResponse:
         except InvalidInput as exc:
             form.add_problems(exc.problems)
         except NotAllowed:
-            return _forbidden(request, _("You cannot change this incident."))
+            return forbidden(request, _("You cannot change this incident."))
         else:
             messages.success(request, _("Changes saved."))
             return redirect("incidents:detail", incident_id=incident.pk)
@@ -147,7 +144,7 @@ def incident_verify(request: HttpRequest, incident_id: UUID) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except NotAllowed:
-        return _forbidden(
+        return forbidden(
             request,
             _(
                 "Only a coordinator or investigator of the reporting "
@@ -174,7 +171,7 @@ def incident_reject(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     try:
         services.reject(actor=who, incident=incident, reason=request.POST.get("reason", ""))
     except NotAllowed:
-        return _forbidden(
+        return forbidden(
             request,
             _(
                 "Only a coordinator or investigator of the reporting "

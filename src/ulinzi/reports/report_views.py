@@ -15,16 +15,12 @@ from django.utils.translation import gettext as _
 
 from ulinzi.accounts.access import actor_for
 from ulinzi.common.problems import FieldProblem, InvalidInput
+from ulinzi.common.views import forbidden
 from ulinzi.incidents.selectors import IncidentFilters
 from ulinzi.reports import charts, pdf, policies, situation
 from ulinzi.vocab import registry
 
 FILTER_NAMES = ("date_from", "date_to", "country", "admin1", "domain", "organisation")
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    message = _("Exports and reports are for coordinators and analysts.")
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
 def _filters(request: HttpRequest) -> IncidentFilters:
@@ -76,7 +72,7 @@ def _respond(
 def situation_report(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_view_reports(who):
-        return _forbidden(request)
+        return forbidden(request, _("Exports and reports are for coordinators and analysts."))
     filters = _filters(request)
     data = situation.situation(who, filters)
     data["month_chart"] = charts.bar_chart(data["by_month"], title=_("Incidents per month"))
@@ -99,7 +95,7 @@ def situation_report(request: HttpRequest) -> HttpResponse:
 def mrm(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_view_reports(who):
-        return _forbidden(request)
+        return forbidden(request, _("Exports and reports are for coordinators and analysts."))
     try:
         year = _year(request)
     except InvalidInput as exc:
@@ -134,7 +130,7 @@ def mrm(request: HttpRequest) -> HttpResponse:
 def ssa(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_view_reports(who):
-        return _forbidden(request)
+        return forbidden(request, _("Exports and reports are for coordinators and analysts."))
     filters = _filters(request)
     filters.domain = None
     data = situation.ssa_summary(situation.counted(who, filters))

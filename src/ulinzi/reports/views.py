@@ -12,20 +12,16 @@ from django.utils.translation import gettext as _
 
 from ulinzi.accounts.access import actor_for
 from ulinzi.common.problems import InvalidInput, NotAllowed
+from ulinzi.common.views import forbidden
 from ulinzi.reports import policies, services, writers
 from ulinzi.reports.forms import ExportForm
 from ulinzi.reports.models import Export
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    message = _("Exports and reports are for coordinators and analysts.")
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_reports(actor_for(request.user)):
-        return _forbidden(request)
+        return forbidden(request, _("Exports and reports are for coordinators and analysts."))
     return render(request, "reports/index.html")
 
 
@@ -33,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def export_form(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_export(who):
-        return _forbidden(request)
+        return forbidden(request, _("Exports and reports are for coordinators and analysts."))
     form = ExportForm(request.POST or None, initial={"level": "public", "format": "hxl"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,7 +45,7 @@ def export_form(request: HttpRequest) -> HttpResponse:
                 field = problem.field if problem.field in form.fields else None
                 form.add_error(field, problem.message)
         except NotAllowed:
-            return _forbidden(request)
+            return forbidden(request, _("Exports and reports are for coordinators and analysts."))
         else:
             messages.success(request, _("Export ready."))
             return redirect("reports:export_result", export_id=record.pk)

@@ -17,6 +17,7 @@ from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.models import User
 from ulinzi.audit import selectors as audit
 from ulinzi.common.problems import NotAllowed
+from ulinzi.common.views import forbidden
 
 
 class SignInView(LoginView):
@@ -65,5 +66,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     try:
         events = audit.events_for(actor_for(request.user))[:500]
     except NotAllowed:
-        return render(request, "web/forbidden.html", status=403)
+        return forbidden(request)
     return render(request, "web/audit.html", {"events": events})

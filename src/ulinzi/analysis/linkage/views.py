@@ -16,18 +16,15 @@ from ulinzi.accounts.access import actor_for
 from ulinzi.analysis.linkage import estimates, policies, selectors, services
 from ulinzi.analysis.linkage.api import SUMMARY_FIELDS
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+from ulinzi.common.views import forbidden
 from ulinzi.incidents import services as incident_services
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
     if not policies.can_review_any(who):
-        return _forbidden(request, _("Only coordinators review linkage pairs."))
+        return forbidden(request, _("Only coordinators review linkage pairs."))
     decided = request.GET.get("decided") == "1"
     page = Paginator(selectors.review_queue(who, decided=decided), 30).get_page(
         request.GET.get("page")
@@ -41,7 +38,7 @@ def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
     try:
         pair = selectors.review_pair(who, pair_id)
     except NotAllowed:
-        return _forbidden(request, _("Only coordinators review linkage pairs."))
+        return forbidden(request, _("Only coordinators review linkage pairs."))
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     rows = [(name, getattr(pair.left, name), getattr(pair.right, name)) for name in SUMMARY_FIELDS]
@@ -69,7 +66,7 @@ def decide(request: HttpRequest, pair_id: int) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except NotAllowed:
-        return _forbidden(request, _("Only coordinators review linkage pairs."))
+        return forbidden(request, _("Only coordinators review linkage pairs."))
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     except InvalidInput as exc:
@@ -84,7 +81,7 @@ def estimate_page(request: HttpRequest) -> HttpResponse:
     """Documented vs estimated for a stratum chosen in the form (the panel, full page)."""
     who = actor_for(request.user)
     if not policies.can_estimate(who):
-        return _forbidden(request, _("Coordinators and analysts read estimates."))
+        return forbidden(request, _("Coordinators and analysts read estimates."))
     context: dict[str, Any] = {"query": request.GET}
     if request.GET.get("country") or request.GET.get("period"):
         try:
