@@ -26,10 +26,14 @@ def _canonical(uid: Any) -> str:
 
 
 def _pair(a: Any, b: Any) -> ReviewPair:
+    """The review item for two reports (the linkage run may have queued it already)."""
     left, right = sorted([str(a), str(b)])
-    return ReviewPair.objects.create(
-        left_id=left, right_id=right, match_probability=0.7, match_weight=1.0
+    pair, _ = ReviewPair.objects.get_or_create(
+        left_id=left,
+        right_id=right,
+        defaults={"match_probability": 0.7, "match_weight": 1.0},
     )
+    return pair
 
 
 @pytest.fixture
