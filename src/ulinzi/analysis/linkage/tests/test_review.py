@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -27,7 +28,7 @@ def _canonical(uid: Any) -> str:
 
 def _pair(a: Any, b: Any) -> ReviewPair:
     """The review item for two reports (the linkage run may have queued it already)."""
-    left, right = sorted([str(a), str(b)])
+    left, right = (UUID(x) for x in sorted([str(a), str(b)]))
     pair, _ = ReviewPair.objects.get_or_create(
         left_id=left,
         right_id=right,
