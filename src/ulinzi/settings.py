@@ -144,6 +144,11 @@ TASKS = {
     }
 }
 
+# What the worker's periodic task runs, in order (each returns counts of what it did):
+# alert escalations, deconfliction reminders and stale sends; overdue referrals and
+# complaint stages.
+ULINZI_PERIODIC_CHECKS = ["ulinzi.alerts.tick.tick", "ulinzi.cases.tick.tick"]
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -28,11 +28,12 @@ def send_deliveries(
 
 @task(takes_context=True)
 def alerts_tick(context: TaskContext) -> dict[str, int]:
-    """Run the periodic check, then schedule the next one."""
-    from ulinzi.alerts.tick import tick
+    """Run the periodic checks of every app (:mod:`ulinzi.common.periodic`), then
+    schedule the next run."""
+    from ulinzi.common.periodic import run_checks
 
     try:
-        return tick()
+        return run_checks()
     finally:
         schedule_tick(current=str(context.task_result.id))
 
