@@ -81,6 +81,39 @@ def remove_member(*, actor: Actor, membership: Membership) -> None:
     membership.delete()
 
 
+def reset_two_factor(*, actor: Actor, organisation: Organisation, user: User) -> int:
+    """For a member who lost their authenticator: remove their TOTP devices (they enrol a
+    new one at their next sign-in, which needs their password) and revoke their 2FA-bound
+    API tokens; sessions verified with the old device stop being verified. Audited.
+    Returns how many devices were removed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ulinzi.audit import services as audit
+
+    if not policies.can_manage(actor, organisation):
+        raise NotAllowed("only an admin of this organisation can reset two-factor sign-in")
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise NotAllowed(f"{user.username} is not a member of {organisation.code}")
+    if user.pk == actor.user_id:
+        raise InvalidInput(
+            [FieldProblem("user", "ask another admin to reset your own two-factor sign-in")]
+        )
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        ApiToken.objects.filter(user=user, two_factor=True, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        audit.record(
+            actor=actor,
+            action="reset_two_factor",
+            object_type="user",
+            object_id=user.pk,
+            owner_organisation=organisation.code,
+            detail={"username": user.username, "devices_removed": removed},
+        )
+    return int(removed)
+
+
 def create_token(*, user: User, name: str = "token", two_factor: bool = False) -> str:
     """Create an API token and return the raw secret (shown once); ``two_factor`` binds
     it to a TOTP-verified session (see :mod:`ulinzi.accounts.twofactor`)."""

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ulinzi.accounts import policies, services
 from ulinzi.accounts.access import actor_for
@@ -42,6 +43,11 @@ def organisation_admin(request: HttpRequest) -> HttpResponse:
             "members": Membership.objects.filter(organisation=org)
             .select_related("user")
             .order_by("user__username", "role"),
+            "with_device": set(
+                TOTPDevice.objects.filter(
+                    user__memberships__organisation=org, confirmed=True
+                ).values_list("user_id", flat=True)
+            ),
             "given": SharingAgreement.objects.filter(provider=org).select_related("recipient"),
             "received": SharingAgreement.objects.filter(recipient=org).select_related("provider"),
             "roles": Role.choices,
@@ -76,6 +82,19 @@ def _handle(request: HttpRequest, who: object, org: Organisation) -> None:
         membership = get_object_or_404(Membership, pk=request.POST.get("membership"))
         services.remove_member(actor=who, membership=membership)
         messages.success(request, _("Role removed."))
+    elif action == "reset_two_factor":
+        membership = get_object_or_404(
+            Membership, pk=request.POST.get("membership"), organisation=org
+        )
+        services.reset_two_factor(actor=who, organisation=org, user=membership.user)
+        messages.success(
+            request,
+            _(
+                "Two-factor sign-in reset for %(user)s: they set up a new authenticator "
+                "at their next sign-in."
+            )
+            % {"user": membership.user.username},
+        )
     elif action == "share":
         try:
             start = date.fromisoformat(request.POST.get("valid_from") or date.today().isoformat())

@@ -90,3 +90,60 @@ def test_admin_page_access(user: Any) -> None:
     )
     assert response.status_code == 302
     assert Membership.objects.filter(user__username="clerk", role="monitor").exists()
+
+
+def test_admin_resets_the_two_factor_sign_in_of_a_member_who_lost_it(
+    user: Any, demo_orgs: Any
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ulinzi.accounts.models import ApiToken
+    from ulinzi.audit.models import AuditEvent
+
+    worker = user("case_worker")
+    TOTPDevice.objects.create(user=worker, name="authenticator", confirmed=True)
+    services.create_token(user=worker, name="bound", two_factor=True)
+    services.create_token(user=worker, name="plain")
+    membership = Membership.objects.get(user=worker, organisation=demo_orgs["cluster"])
+    listing = _client(user("admin")).get("/organisation/?org=cluster").content.decode()
+    assert listing.count('value="reset_two_factor"') == 1  # only the member with a device
+    page = _client(user("admin")).post(
+        "/organisation/?org=cluster",
+        {"action": "reset_two_factor", "membership": membership.pk},
+        follow=True,
+    )
+    assert "Two-factor sign-in reset for case_worker" in page.content.decode()
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+    tokens = dict(ApiToken.objects.filter(user=worker).values_list("name", "revoked_at"))
+    assert tokens["bound"] is not None and tokens["plain"] is None
+    event = AuditEvent.objects.get(action="reset_two_factor")
+    assert event.object_id == str(worker.pk) and event.username == "admin"
+
+
+def test_two_factor_reset_is_refused_outside_the_admins_organisation(
+    user: Any, demo_orgs: Any
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    worker = user("case_worker")
+    TOTPDevice.objects.create(user=worker, name="authenticator", confirmed=True)
+    with pytest.raises(NotAllowed):  # an admin of another organisation
+        services.reset_two_factor(
+            actor=actor_for(user("admin2")), organisation=demo_orgs["cluster"], user=worker
+        )
+    with pytest.raises(NotAllowed):  # not an admin at all
+        services.reset_two_factor(
+            actor=actor_for(user("coordinator")), organisation=demo_orgs["cluster"], user=worker
+        )
+    with pytest.raises(InvalidInput):  # their own
+        services.reset_two_factor(
+            actor=actor_for(user("admin")), organisation=demo_orgs["cluster"], user=user("admin")
+        )
+    # Through the page, a membership of another organisation is not found.
+    other = Membership.objects.filter(organisation=demo_orgs["amani"]).first()
+    assert other is not None
+    got = _client(user("admin")).post(
+        "/organisation/?org=cluster", {"action": "reset_two_factor", "membership": other.pk}
+    )
+    assert got.status_code == 404
+    assert TOTPDevice.objects.filter(user=worker).exists()
