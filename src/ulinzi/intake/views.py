@@ -22,6 +22,7 @@ from ulinzi.accounts.access import Actor, actor_for
 from ulinzi.accounts.models import Organisation
 from ulinzi.audit import services as audit
 from ulinzi.common.problems import NotAllowed, NotFound
+from ulinzi.common.views import forbidden
 from ulinzi.intake import policies, selectors, uploads
 from ulinzi.intake.forms import UploadForm
 from ulinzi.intake.imports import ImportFailed
@@ -29,8 +30,9 @@ from ulinzi.intake.models import ImportRun
 
 
 def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    message = message or _("Only coordinators, monitors and investigators import incidents.")
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
+    return forbidden(
+        request, message or _("Only coordinators, monitors and investigators import incidents.")
+    )
 
 
 def _run_or_refuse(request: HttpRequest, run_id: int) -> tuple[Actor, ImportRun]:

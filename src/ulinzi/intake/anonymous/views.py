@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ulinzi.accounts.access import actor_for
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+from ulinzi.common.views import forbidden
 from ulinzi.intake.anonymous import ratelimit, selectors, services
 from ulinzi.intake.anonymous.api import client_of
 from ulinzi.intake.anonymous.forms import (
@@ -92,10 +93,6 @@ def status(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
-
-
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     who = actor_for(request.user)
@@ -103,7 +100,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     try:
         reports = list(selectors.queue(who, stage if stage in Stage.values else None)[:500])
     except NotAllowed:
-        return _forbidden(request, _("Only coordinators and investigators handle these reports."))
+        return forbidden(request, _("Only coordinators and investigators handle these reports."))
     return render(
         request,
         "anonymous/queue.html",

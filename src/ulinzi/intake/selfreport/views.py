@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.models import Organisation
 from ulinzi.common.problems import InvalidInput, NotAllowed
+from ulinzi.common.views import forbidden
 from ulinzi.geo.countries import all_countries
 from ulinzi.incidents import policies as incident_policies
 from ulinzi.incidents import services as incidents
@@ -42,8 +43,7 @@ STATIC_FILES = (
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    message = _("Your roles do not allow recording incidents.")
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
+    return forbidden(request, _("Your roles do not allow recording incidents."))
 
 
 def _context(request: HttpRequest) -> dict[str, object]:
