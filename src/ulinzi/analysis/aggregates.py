@@ -104,12 +104,12 @@ def _start(interval: str, number: int) -> date:
     return facts.week_start(number) if interval == "week" else facts.month_start(number)
 
 
-def _mask_filter(kind: str, mask: int, only: str | None) -> list[str]:
+def _mask_filter(kind: str, mask: int, only: str | None) -> tuple[str, ...]:
     """The codes a mask counts under: all its members, or just ``only`` when given."""
     if only is None:
         return facts.members(kind, mask)
     bit = facts.codes()[kind].get(only)
-    return [only] if bit is not None and mask >> bit & 1 else []
+    return (only,) if bit is not None and mask >> bit & 1 else ()
 
 
 def time_cube(qs: QuerySet[IncidentFact], interval: str) -> list[dict[str, Any]]:
@@ -200,11 +200,13 @@ def harm_by_resource(
     """Attacks on health care: incidents per perpetrator, type and resource hit."""
     health = qs.filter(domain=facts.code("domain", HEALTH)).exclude(types=0).exclude(resources=0)
     counts: Counter[tuple[str, str, str]] = Counter()
-    for r in health.values("perpetrator", "types", "resources").annotate(n=Count("pk")):
-        perpetrator = facts.name("perpetrator", r["perpetrator"])
-        for typ in _mask_filter("type", r["types"], only_type):
-            for resource in _mask_filter("resource", r["resources"], only_resource):
-                counts[(perpetrator, typ, resource)] += r["n"]
+    rows = health.values_list("perpetrator", "types", "resources").annotate(n=Count("pk"))
+    perpetrators = facts.names("perpetrator")
+    for perp, types, resources, n in rows:
+        perpetrator = perpetrators[perp]
+        for typ in _mask_filter("type", types, only_type):
+            for resource in _mask_filter("resource", resources, only_resource):
+                counts[(perpetrator, typ, resource)] += n
     return [{"perpetrator": p, "type": t, "resource": c, "n": n} for (p, t, c), n in counts.items()]
 
 

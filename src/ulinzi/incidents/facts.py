@@ -73,8 +73,9 @@ def bits(kind: str, values: Iterable[str]) -> int:
     return mask
 
 
-def members(kind: str, mask: int) -> list[str]:
-    """The codes whose bits are set in ``mask``, in bit order."""
+@lru_cache(maxsize=8192)
+def members(kind: str, mask: int) -> tuple[str, ...]:
+    """The codes whose bits are set in ``mask``, in bit order (masks repeat: cached)."""
     out = []
     bit = 0
     while mask:
@@ -82,7 +83,7 @@ def members(kind: str, mask: int) -> list[str]:
             out.append(name(kind, bit))
         mask >>= 1
         bit += 1
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=1024)

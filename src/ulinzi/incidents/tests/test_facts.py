@@ -120,7 +120,7 @@ def test_imports_and_reimports_keep_the_copy(db: Any, tmp_path: Path, settings: 
     _in_step()
     fact = IncidentFact.objects.get(incident__source_id="EV-3")
     assert (facts.country_name(fact.country), fact.killed) == ("COD", 7)
-    assert facts.members("type", fact.types) == ["militarization"]
+    assert facts.members("type", fact.types) == ("militarization",)
 
 
 def test_linkage_and_bulk_generation_keep_the_copy(demo_orgs: dict[str, Any]) -> None:
