@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, IntegerField, Max, Min, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ulinzi.accounts.access import Actor
@@ -197,16 +197,27 @@ def harm_by_type(qs: QuerySet[IncidentFact], only_type: str | None = None) -> li
 def harm_by_resource(
     qs: QuerySet[IncidentFact], only_type: str | None = None, only_resource: str | None = None
 ) -> list[dict[str, Any]]:
-    """Attacks on health care: incidents per perpetrator, type and resource hit."""
+    """Attacks on health care: incidents per perpetrator, type and resource hit.
+
+    Grouped by perpetrator and type mask only, with one filtered count per resource bit:
+    about 1,500 groups at a million incidents instead of 29,000 with the resource mask."""
     health = qs.filter(domain=facts.code("domain", HEALTH)).exclude(types=0).exclude(resources=0)
-    counts: Counter[tuple[str, str, str]] = Counter()
-    rows = health.values_list("perpetrator", "types", "resources").annotate(n=Count("pk"))
+    wanted = {
+        code: bit
+        for code, bit in facts.codes()["resource"].items()
+        if only_resource is None or code == only_resource
+    }
+    flags = {f"r{bit}": F("resources").bitand(1 << bit) for bit in wanted.values()}
+    hits = {f"n{bit}": Count("pk", filter=~Q(**{f"r{bit}": 0})) for bit in wanted.values()}
+    rows: Any = health.alias(**flags).values("perpetrator", "types").annotate(**hits)
     perpetrators = facts.names("perpetrator")
-    for perp, types, resources, n in rows:
-        perpetrator = perpetrators[perp]
-        for typ in _mask_filter("type", types, only_type):
-            for resource in _mask_filter("resource", resources, only_resource):
-                counts[(perpetrator, typ, resource)] += n
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for r in rows:
+        perpetrator = perpetrators[r["perpetrator"]]
+        for typ in _mask_filter("type", r["types"], only_type):
+            for code, bit in wanted.items():
+                if r[f"n{bit}"]:
+                    counts[(perpetrator, typ, code)] += r[f"n{bit}"]
     return [{"perpetrator": p, "type": t, "resource": c, "n": n} for (p, t, c), n in counts.items()]
 
 
