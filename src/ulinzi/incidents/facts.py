@@ -14,30 +14,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.db import connection
 
-from ulinzi.incidents.models import FactArea, Incident, IncidentFact
+from ulinzi.incidents.models import COUNT_KINDS, FactArea, Incident, IncidentFact
 
 CODES_FILE = Path(__file__).with_name("data") / "fact_codes.json"
 WEEK_ZERO = date(2000, 1, 3)  # a Monday
 GRID = 10  # map cells per degree
 VICTIM_GROUPS = ("children", "health_workers", "patients")
-HARM_KINDS = ("killed", "injured", "abducted", "arrested", "detained")
+HARM_KINDS = COUNT_KINDS
+# The count fields summed into each victim group's people harmed.
+GROUP_FIELDS = {g: tuple(f"{k}_{g}" for k in HARM_KINDS) for g in VICTIM_GROUPS}
 SOURCE_FIELDS = (
     "pk", "organisation_id", "reported_by_id", "status", "domain", "country", "cause",
     "certainty", "perpetrator", "occurred_on", "admin1_pcode", "admin1_name", "types",
-    "resources", "lat", "lon", *HARM_KINDS,
-    *(f"{k}_{g}" for k in HARM_KINDS for g in VICTIM_GROUPS),
+    "resources", "lat", "lon", *HARM_KINDS, *(f for g in GROUP_FIELDS.values() for f in g),
 )  # fmt: skip
 BATCH = 2000
-# The count fields summed into each victim group's people harmed.
-GROUP_FIELDS = {g: tuple(f"{k}_{g}" for k in HARM_KINDS) for g in VICTIM_GROUPS}
 
 
 class UnknownCode(ValueError):
@@ -120,14 +120,10 @@ def week_of(day: date) -> int:
 
 
 def week_start(number: int) -> date:
-    from datetime import timedelta
-
     return WEEK_ZERO + timedelta(days=7 * number)
 
 
 def _cell(value: float | None) -> int | None:
-    import math
-
     return None if value is None else math.floor(value * GRID)
 
 
@@ -207,20 +203,24 @@ def write(rows: Iterable[dict[str, Any]]) -> int:
     return len(facts)
 
 
-def rebuild(batch: int = 20_000) -> int:
-    """Rewrite every fact from the incidents (after a restore, or to repair)."""
-    IncidentFact.objects.all().delete()
-    done = 0
+def _pages(size: int) -> Iterator[list[dict[str, Any]]]:
+    """Every incident's :data:`SOURCE_FIELDS`, ``size`` rows at a time, in key order."""
     last = None
     while True:
         qs = Incident.objects.order_by("pk")
         if last is not None:
             qs = qs.filter(pk__gt=last)
-        rows = list(qs.values(*SOURCE_FIELDS)[:batch])
+        rows = list(qs.values(*SOURCE_FIELDS)[:size])
         if not rows:
-            break
-        done += write(rows)
+            return
+        yield rows
         last = rows[-1]["pk"]
+
+
+def rebuild(batch: int = 20_000) -> int:
+    """Rewrite every fact from the incidents (after a restore, or to repair)."""
+    IncidentFact.objects.all().delete()
+    done = sum(write(rows) for rows in _pages(batch))
     with connection.cursor() as cursor:  # fresh statistics, or the planner guesses badly
         cursor.execute(f"ANALYZE {connection.ops.quote_name(IncidentFact._meta.db_table)}")
     return done
@@ -230,15 +230,9 @@ def differences(limit: int = 20) -> list[str]:
     """Where the facts differ from the incidents (empty when in step)."""
     problems: list[str] = []
     fields = [f.attname for f in IncidentFact._meta.concrete_fields]
-    last = None
-    while len(problems) < limit:
-        qs = Incident.objects.order_by("pk")
-        if last is not None:
-            qs = qs.filter(pk__gt=last)
-        rows = list(qs.values(*SOURCE_FIELDS)[: _limit()])
-        if not rows:
+    for rows in _pages(_limit()):
+        if len(problems) >= limit:
             break
-        last = rows[-1]["pk"]
         stored = IncidentFact.objects.in_bulk([r["pk"] for r in rows])
         for row in rows:
             expected, _ = build(row)

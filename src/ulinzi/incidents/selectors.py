@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,18 +19,24 @@ from ulinzi.incidents import facts, policies
 from ulinzi.incidents.models import FactArea, Incident, IncidentFact, IncidentTerm
 
 
-def visible(actor: Actor) -> QuerySet[Incident]:
-    """Every incident the actor may see (nothing for someone without a right)."""
-    if not policies.can_list(actor):
-        return Incident.objects.none()
+def _visibility(actor: Actor, domain_values: Callable[[AbstractSet[str]], list[Any]]) -> Q:
+    """The rule of what the actor may see, over the columns incidents and their counting
+    copies share; ``domain_values`` gives the stored form of shared domains."""
     q = Q(organisation_id__in=actor.orgs_with(*policies.VIEW_ROLES))
     if actor.user_id is not None:
         q |= Q(reported_by_id=actor.user_id, organisation_id__in=list(actor.roles_by_org))
     for provider_id in actor.shared_domains:
         domains = policies.shared_domains_from(actor, provider_id)
         if domains:
-            q |= Q(organisation_id=provider_id, domain__in=sorted(domains))
-    return Incident.objects.filter(q)
+            q |= Q(organisation_id=provider_id, domain__in=domain_values(domains))
+    return q
+
+
+def visible(actor: Actor) -> QuerySet[Incident]:
+    """Every incident the actor may see (nothing for someone without a right)."""
+    if not policies.can_list(actor):
+        return Incident.objects.none()
+    return Incident.objects.filter(_visibility(actor, sorted))
 
 
 # The filter value that selects incidents where a field was not recorded (no
@@ -116,15 +124,8 @@ def visible_facts(actor: Actor) -> QuerySet[IncidentFact]:
     """The counting copies of the incidents :func:`visible` returns (the same rule)."""
     if not policies.can_list(actor):
         return IncidentFact.objects.none()
-    q = Q(organisation_id__in=actor.orgs_with(*policies.VIEW_ROLES))
-    if actor.user_id is not None:
-        q |= Q(reported_by_id=actor.user_id, organisation_id__in=list(actor.roles_by_org))
-    for provider_id in actor.shared_domains:
-        domains = policies.shared_domains_from(actor, provider_id)
-        if domains:
-            codes = sorted(facts.code("domain", d) for d in domains)
-            q |= Q(organisation_id=provider_id, domain__in=codes)
-    return IncidentFact.objects.filter(q)
+    coded = _visibility(actor, lambda domains: sorted(facts.code("domain", d) for d in domains))
+    return IncidentFact.objects.filter(coded)
 
 
 def _coded(kind: str, value: str) -> int:
