@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ulinzi.accounts.access import Actor
@@ -298,11 +298,6 @@ def area_of(pcode: str, name: str) -> str | None:
     if name:
         return "n:" + fold(name)
     return "p:" + pcode if pcode else None
-
-
-def date_span(qs: QuerySet[IncidentFact]) -> tuple[date | None, date | None]:
-    out = qs.aggregate(first=Min("occurred_on"), last=Max("occurred_on"))
-    return out["first"], out["last"]
 
 
 def facets(qs: QuerySet[IncidentFact]) -> dict[str, list[Any]]:

@@ -47,6 +47,21 @@ def make(row: int, column: str, value: Any, reason: str) -> Reject:
     return Reject(row, column, shown, reason)
 
 
+def csv_row(reject: Reject) -> tuple[int, str, str, str]:
+    """A reject as a CSV row. A cell a spreadsheet would run as a formula (``=``, ``+``,
+    ``-``, ``@`` first, and not a number) gets a leading apostrophe."""
+    return (reject.row, _inert(reject.column), _inert(reject.value), reject.reason)
+
+
+def _inert(cell: str) -> str:
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(cell)
+        except ValueError:
+            return "'" + cell
+    return cell
+
+
 def save(run: ImportRun, rejects: Iterable[Reject]) -> None:
     ImportReject.objects.bulk_create(
         [
@@ -80,7 +95,7 @@ class CsvLog:
         self.writer.writerow(HEADER)
 
     def add(self, rejects: Iterable[Reject]) -> None:
-        self.writer.writerows((r.row, r.column, r.value, r.reason) for r in rejects)
+        self.writer.writerows(csv_row(r) for r in rejects)
 
     def close(self) -> None:
         self.fh.close()

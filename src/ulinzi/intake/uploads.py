@@ -373,27 +373,15 @@ def sweep(now: datetime | None = None) -> int:
 
 
 def rejects_csv(run: ImportRun) -> Iterator[str]:
-    """The run's rejected rows as CSV lines (row, column, value, reason).
-
-    A cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first,
-    and not a number) is written with a leading apostrophe.
-    """
+    """The run's rejected rows as CSV lines (row, column, value, reason), formulas made
+    inert as in the command line's CSV (:func:`rejectlog.csv_row`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(rejectlog.HEADER)
     for reject in rejectlog.stored(run):
-        writer.writerow((reject.row, _inert(reject.column), _inert(reject.value), reject.reason))
+        writer.writerow(rejectlog.csv_row(reject))
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
-
-
-def _inert(cell: str) -> str:
-    if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(cell)
-        except ValueError:
-            return "'" + cell
-    return cell

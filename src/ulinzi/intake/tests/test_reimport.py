@@ -143,3 +143,11 @@ def test_outside_a_transaction_batches_are_written_by_a_second_thread(
     assert (run.status, run.rows_done, run.created, run.rejected) == ("done", 50, 49, 1)
     assert ImportReject.objects.get().row == 10
     assert _run(write_csv("t.csv", [*HXL_HEADER, *rows]), batch_size=8).unchanged == 49
+
+
+def test_rejects_csv_rows_never_run_as_formulas() -> None:
+    from ulinzi.intake import rejects
+
+    row = rejects.csv_row(rejects.Reject(4, "=Type", "=HYPERLINK(1)", "is not known"))
+    assert row == (4, "'=Type", "'=HYPERLINK(1)", "is not known")
+    assert rejects.csv_row(rejects.Reject(5, "Killed", "-3", "negative"))[2] == "-3"
