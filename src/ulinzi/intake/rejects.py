@@ -6,7 +6,6 @@ them too); at the end they are written as a CSV under the data directory.
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
+from ulinzi.common import safecsv
 from ulinzi.intake.formats.base import jsonable
 from ulinzi.intake.models import ImportReject, ImportRun
 
@@ -48,18 +48,9 @@ def make(row: int, column: str, value: Any, reason: str) -> Reject:
 
 
 def csv_row(reject: Reject) -> tuple[int, str, str, str]:
-    """A reject as a CSV row. A cell a spreadsheet would run as a formula (``=``, ``+``,
-    ``-``, ``@`` first, and not a number) gets a leading apostrophe."""
-    return (reject.row, _inert(reject.column), _inert(reject.value), reject.reason)
-
-
-def _inert(cell: str) -> str:
-    if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(cell)
-        except ValueError:
-            return "'" + cell
-    return cell
+    """A reject as a CSV row (written through :class:`safecsv.Writer`, so formulas are
+    made inert)."""
+    return (reject.row, reject.column, reject.value, reject.reason)
 
 
 def save(run: ImportRun, rejects: Iterable[Reject]) -> None:
@@ -91,7 +82,7 @@ class CsvLog:
         self.path = path
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         self.fh = open(descriptor, "w", newline="", encoding="utf-8")
-        self.writer = csv.writer(self.fh)
+        self.writer = safecsv.Writer(self.fh)
         self.writer.writerow(HEADER)
 
     def add(self, rejects: Iterable[Reject]) -> None:

@@ -12,7 +12,6 @@ so that they can be started again), are deleted after a day.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import logging
@@ -35,6 +34,7 @@ from django.utils.translation import gettext as _
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.audit import services as audit
+from ulinzi.common import safecsv
 from ulinzi.common.problems import NotAllowed, NotFound
 from ulinzi.intake import policies
 from ulinzi.intake import rejects as rejectlog
@@ -374,9 +374,9 @@ def sweep(now: datetime | None = None) -> int:
 
 def rejects_csv(run: ImportRun) -> Iterator[str]:
     """The run's rejected rows as CSV lines (row, column, value, reason), formulas made
-    inert as in the command line's CSV (:func:`rejectlog.csv_row`)."""
+    inert, as in the command line's CSV."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = safecsv.Writer(buffer)
     writer.writerow(rejectlog.HEADER)
     for reject in rejectlog.stored(run):
         writer.writerow(rejectlog.csv_row(reject))

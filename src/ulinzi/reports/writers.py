@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import tempfile
@@ -13,6 +12,7 @@ from django.db.models import Avg, Count, IntegerField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from ulinzi.common import safecsv
 from ulinzi.common.problems import FieldProblem, InvalidInput
 from ulinzi.incidents.models import COUNT_KINDS, Incident
 from ulinzi.reports import centroids, xlsx
@@ -45,9 +45,10 @@ def write(fmt: str, release: Release, out: IO[bytes], qs: QuerySet[Incident]) ->
 
 
 def write_hxl(release: Release, out: IO[bytes]) -> None:
-    """A plain CSV: titles, one row of HXL hashtags, then the records."""
+    """A plain CSV: titles, one row of HXL hashtags, then the records (formulas made
+    inert)."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
-    writer = csv.writer(text)
+    writer = safecsv.Writer(text)
     cols = columns_for(release.level)
     writer.writerow([str(c.title) for c in cols])
     writer.writerow([c.hashtag for c in cols])

@@ -7,7 +7,6 @@ GeoJSON as a ``notice`` member of the collection.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -18,6 +17,7 @@ from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.alerts.deconfliction import conf, policies
 from ulinzi.alerts.deconfliction.models import Notification
+from ulinzi.common import safecsv
 from ulinzi.common.problems import NotAllowed, NotFound
 
 COLUMNS: list[tuple[str, str, str]] = [
@@ -89,8 +89,10 @@ def _row(n: Notification) -> dict[str, Any]:
 
 
 def to_csv(notifications: QuerySet[Notification]) -> str:
+    """The notice, the header, the hashtags, then one row per site or movement (formulas
+    made inert)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safecsv.Writer(out)
     writer.writerow([str(conf.NOTICE)])
     writer.writerow([h for h, _, _ in COLUMNS])
     writer.writerow([t for _, t, _ in COLUMNS])

