@@ -22,7 +22,7 @@ from ulinzi.cases.api.cases import router as cases_router
 from ulinzi.cases.api.complaints import router as complaints_router
 from ulinzi.cases.api.referrals import router as referrals_router
 from ulinzi.common.api_auth import API_AUTH
-from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound, problem
+from ulinzi.common.problems import Conflict, InvalidInput, NotAllowed, NotFound, problem
 from ulinzi.directory.api import router as directory_router
 from ulinzi.incidents.api import router as incidents_router
 from ulinzi.intake.anonymous.api import router as anonymous_router
@@ -85,6 +85,12 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def on_invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
     errors = [p.as_dict() for p in exc.problems]
     return _problem_response(422, problem(422, "Invalid input", str(exc), errors=errors))
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    errors = [p.as_dict() for p in exc.problems]
+    return _problem_response(409, problem(409, "Conflict", str(exc), errors=errors))
 
 
 @api.exception_handler(AuthenticationError)

@@ -31,6 +31,11 @@ class InvalidInput(Exception):
         return "; ".join(f"{p.field}: {p.message}" for p in self.problems)
 
 
+class Conflict(InvalidInput):
+    """The input clashes with a record that exists (the API answers 409). Its problems
+    name the field, never the record: the caller may have no right to see it."""
+
+
 class NotAllowed(Exception):
     """The acting user has no right to do this."""
 

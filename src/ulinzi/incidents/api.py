@@ -68,7 +68,16 @@ def list_incidents(request: HttpRequest, params: Query[ListParams]) -> dict[str,
     }
 
 
-@router.post("", response={200: IncidentOut, 201: IncidentOut}, summary="Record an incident")
+@router.post(
+    "",
+    response={200: IncidentOut, 201: IncidentOut},
+    summary="Record an incident",
+    description=(
+        "201 with the new record. A resend with a `source_id` your organisation already "
+        "holds answers 200 with that record if you may read it, else 409 (problem+json "
+        "naming `source_id`, nothing of the record)."
+    ),
+)
 def create_incident(request: HttpRequest, payload: IncidentIn) -> tuple[int, IncidentOut]:
     data = payload.dict(exclude={"organisation", "status"}, exclude_unset=True)
     for required in ("domain", "occurred_on", "country"):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.audit import services as audit
-from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
+from ulinzi.common.problems import Conflict, FieldProblem, InvalidInput, NotAllowed
 from ulinzi.incidents import policies, validation
 from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm, Status
 
@@ -69,6 +69,19 @@ def _history(
     )
 
 
+def _replayed(actor: Actor, org: Organisation, source_id: str) -> Incident | None:
+    """The incident ``org`` already holds under ``source_id``, when the actor may read
+    it; a :class:`Conflict` that says nothing about it when the actor may not."""
+    existing = (
+        Incident.objects.select_related("organisation", "reported_by")
+        .filter(organisation=org, source_id=source_id)
+        .first()
+    )
+    if existing is None or policies.can_view(actor, existing):
+        return existing
+    raise Conflict([FieldProblem("source_id", "is already used by a record of this organisation")])
+
+
 def create(
     *,
     actor: Actor,
@@ -78,14 +91,15 @@ def create(
     raw_source: dict[str, Any] | None = None,
 ) -> tuple[Incident, bool]:
     """Record an incident. With a ``source_id`` already known for the organisation,
-    return the existing record and ``False`` instead of making a second one."""
+    return the existing record and ``False`` instead of making a second one, if the
+    actor may read it (else :class:`Conflict`)."""
     if not policies.can_create(actor):
         raise NotAllowed("your roles do not allow recording incidents")
     org = _pick_organisation(actor, organisation)
     cleaned = validation.clean(data)
     source_id = cleaned.get("source_id")
     if source_id:
-        existing = Incident.objects.filter(organisation=org, source_id=source_id).first()
+        existing = _replayed(actor, org, source_id)
         if existing is not None:
             return existing, False
     incident = Incident(organisation=org, reported_by=actor.user, status=status, **cleaned)
@@ -102,7 +116,7 @@ def create(
             _history(actor, incident, "created", changes)
     except IntegrityError:
         # A concurrent submission with the same source id won the race.
-        existing = Incident.objects.filter(organisation=org, source_id=source_id).first()
+        existing = _replayed(actor, org, source_id) if source_id else None
         if existing is None:
             raise
         return existing, False
