@@ -69,6 +69,9 @@ class ForgetClientMiddleware:
             forget_client(request)
             response = self.get_response(request)
             response.headers.setdefault("Cache-Control", "no-store")
-            response.headers["Referrer-Policy"] = "no-referrer"
+            # Same-origin requests carry the page's real Origin (what the CSRF check
+            # compares; under "no-referrer" Chromium sends "Origin: null" and every form
+            # post is refused); no other site is told anything.
+            response.headers["Referrer-Policy"] = "same-origin"
             return response
         return self.get_response(request)

@@ -145,4 +145,4 @@ def test_the_receipt_never_travels_in_a_url(submit: Any, api: Any, client: Any) 
     assert response.status_code == 200
     assert not response.has_header("Location")
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
