@@ -20,6 +20,12 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_name_lookups(settings: Any) -> None:
+    """Webhook deliveries never ask DNS in the tests."""
+    settings.ULINZI_WEBHOOK_RESOLVER = "ulinzi.common.testing.no_name_lookups"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_anonymous_intake(settings: Any) -> None:
     """Receipt hashing with test-sized Argon2 costs; no rate-limit count left by another test."""
     from django.core.cache import cache

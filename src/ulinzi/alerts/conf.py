@@ -64,8 +64,3 @@ def site_url() -> str:
         getattr(settings, "ULINZI_SITE_URL", os.environ.get("ULINZI_SITE_URL", ""))
         or "http://127.0.0.1:8000"
     ).rstrip("/")
-
-
-def block_private_webhooks() -> bool:
-    """Refuse webhook addresses that resolve to private or loopback networks."""
-    return bool(_value("ULINZI_ALERT_WEBHOOK_BLOCK_PRIVATE", 0))

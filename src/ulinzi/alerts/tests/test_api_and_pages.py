@@ -75,7 +75,8 @@ def test_bad_alert_input_names_the_field(api: Any, change: dict[str, Any], field
     assert field in [e["field"] for e in r.json()["errors"]]
 
 
-def test_subscription_rules(api: Any) -> None:
+def test_subscription_rules(api: Any, settings: Any) -> None:
+    settings.ULINZI_WEBHOOK_ALLOW = "127.0.0.1"
     r = api("coordinator").post(
         "/api/v1/alerts/subscriptions",
         {"name": "Cluster hooks", "organisation": "cluster", "webhook_url": "http://127.0.0.1:9/x"},
@@ -103,12 +104,64 @@ def test_subscription_rules(api: Any) -> None:
     assert api("party_focal_point").get("/api/v1/alerts/inbox").status_code == 403
 
 
-def test_private_webhooks_can_be_blocked(api: Any, settings: Any) -> None:
-    settings.ULINZI_ALERT_WEBHOOK_BLOCK_PRIVATE = 1
+INTERNAL_URLS = [
+    "http://127.0.0.1:8080/h",
+    "http://127.1/h",
+    "http://2130706433/h",
+    "http://0x7f000001/h",
+    "http://10.1.2.3/h",
+    "http://172.16.0.1/h",
+    "https://192.168.1.10/h",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://100.64.0.1/h",
+    "http://224.0.0.1/h",
+    "http://240.0.0.1/h",
+    "http://0.0.0.0/h",
+    "http://[::1]/h",
+    "http://[::]/h",
+    "http://[fd12:3456::1]/h",
+    "http://[fe80::1]/h",
+    "http://[::ffff:127.0.0.1]/h",
+    "http://[::ffff:169.254.169.254]/h",
+    "http://[ff02::1]/h",
+    "http://localhost:8000/h",
+    "http://LOCALHOST./h",
+    "http://hooks.localhost/h",
+    "http://intranet/h",
+    "http://metadata.google.internal/computeMetadata/v1/",
+]
+
+
+@pytest.mark.parametrize("url", INTERNAL_URLS)
+def test_internal_webhook_addresses_are_refused_by_default(api: Any, url: str) -> None:
+    r = api("analyst").post("/api/v1/alerts/subscriptions", {"name": "x", "webhook_url": url})
+    assert r.status_code == 422, r.content
+    assert r["Content-Type"].startswith("application/problem+json")
+    assert [e["field"] for e in r.json()["errors"]] == ["webhook_url"]
+
+
+def test_the_allow_list_lets_internal_receivers_through(api: Any, settings: Any) -> None:
+    settings.ULINZI_WEBHOOK_ALLOW = "10.20.0.0/16, hooks.ops.internal"
+    for url in ("http://10.20.3.4/h", "https://hooks.ops.internal/h"):
+        r = api("analyst").post("/api/v1/alerts/subscriptions", {"name": url, "webhook_url": url})
+        assert r.status_code == 201, r.content
     r = api("analyst").post(
-        "/api/v1/alerts/subscriptions", {"name": "x", "webhook_url": "http://127.0.0.1:8080/h"}
+        "/api/v1/alerts/subscriptions", {"name": "x", "webhook_url": "http://10.21.0.1/h"}
     )
-    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "webhook_url"
+    assert r.status_code == 422
+
+
+def test_the_subscription_page_names_the_refused_address(user: Any) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user("analyst"))
+    r = client.post(
+        "/alerts/subscriptions/",
+        {"name": "x", "in_app": "on", "webhook_url": "http://169.254.169.254/"},
+    )
+    assert r.status_code in (200, 422)
+    assert "169.254.169.254 is not a public address" in r.content.decode()
 
 
 def test_linked_incident_must_be_visible(api: Any, make_incident: Any) -> None:

@@ -127,6 +127,7 @@ def test_gives_up_after_max_attempts(subscribe: Any, raise_alert: Any, settings:
     settings.ULINZI_ALERT_RETRY_BASE_SECONDS = 0
     settings.ULINZI_ALERT_MAX_ATTEMPTS = 3
     settings.ULINZI_ALERT_WEBHOOK_TIMEOUT = 2
+    settings.ULINZI_WEBHOOK_ALLOW = "127.0.0.1"
     import socket
 
     with socket.socket() as s:  # a port nobody listens on

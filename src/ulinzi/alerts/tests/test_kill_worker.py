@@ -43,6 +43,7 @@ def worker_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         ULINZI_ALERT_SEND_CHUNK="4",
         ULINZI_ALERT_RETRY_BASE_SECONDS="1",
         ULINZI_LOG_LEVEL="WARNING",
+        ULINZI_WEBHOOK_ALLOW="127.0.0.0/8",  # the receivers are on loopback
     )
     url = os.environ.get("DATABASE_URL", "")
     dbname = ""
