@@ -23,6 +23,7 @@ from ulinzi.cases.api.complaints import router as complaints_router
 from ulinzi.cases.api.referrals import router as referrals_router
 from ulinzi.common.api_auth import API_AUTH
 from ulinzi.common.problems import Conflict, InvalidInput, NotAllowed, NotFound, problem
+from ulinzi.common.slowhash import Busy, busy_response
 from ulinzi.directory.api import router as directory_router
 from ulinzi.incidents.api import router as incidents_router
 from ulinzi.intake.anonymous.api import router as anonymous_router
@@ -118,6 +119,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             400, problem(400, "Malformed request", f"body: {exc}", errors=errors)
         )
     return _problem_response(exc.status_code, problem(exc.status_code, str(exc)))
+
+
+@api.exception_handler(Busy)
+def on_busy(request: HttpRequest, exc: Busy) -> HttpResponse:
+    return busy_response(request, _problem_response(503, problem(503, "Busy", str(exc))), exc)
 
 
 @api.exception_handler(Exception)

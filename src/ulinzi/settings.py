@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ulinzi.intake.anonymous.middleware.ForgetClientMiddleware",
+    "ulinzi.common.slowhash.BusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,7 +114,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["ulinzi.accounts.lockout.LockoutBackend"]  # 5 failures: 15 min
 OTP_TOTP_ISSUER = "Ulinzi"
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+PASSWORD_HASHERS = ["ulinzi.accounts.hashers.BoundedArgon2PasswordHasher"]
+# Argon2 hashes (passwords, receipts) at once per process, requests waiting for one at
+# most, and for how long (common/slowhash.py). 0 slots: half the CPUs; 0 queue: = slots.
+ULINZI_ARGON2_SLOTS = int(os.environ.get("ULINZI_ARGON2_SLOTS") or 0)
+ULINZI_ARGON2_QUEUE = int(os.environ.get("ULINZI_ARGON2_QUEUE") or 0)
+ULINZI_ARGON2_WAIT = float(os.environ.get("ULINZI_ARGON2_WAIT") or 2)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -171,7 +177,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"quiet_busy": {"()": "ulinzi.common.slowhash.QuietBusy"}},
     "handlers": {"console": {"class": "ulinzi.common.log.StderrHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ULINZI_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["quiet_busy"]},
+    },
 }

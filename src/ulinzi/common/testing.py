@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.hashers import Argon2PasswordHasher
+from ulinzi.accounts.hashers import BoundedArgon2PasswordHasher
 
 
-class FastArgon2Hasher(Argon2PasswordHasher):
+class FastArgon2Hasher(BoundedArgon2PasswordHasher):
     """Argon2id with small costs, so tests that create many users stay quick."""
 
     algorithm = "argon2_fast_tests"

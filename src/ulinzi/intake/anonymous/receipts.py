@@ -12,6 +12,8 @@ It is stored only as
 Every lookup runs exactly one Argon2 verification — against the candidate, or against a
 dummy hash when there is none or the code is malformed — so a wrong receipt costs the
 same time as a right one. Keys in ``SECRET_KEY_FALLBACKS`` still find old receipts.
+Hashing and verification run in an Argon2 slot (:mod:`ulinzi.common.slowhash`): when
+every slot is taken they raise ``Busy`` (503) rather than queue behind each other.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from django.conf import settings
+
+from ulinzi.common.slowhash import slot
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 GROUPS = 5
@@ -107,16 +111,17 @@ def dummy_hash() -> str:
 
 
 def hash_code(code: str) -> str:
-    return hasher().hash(code)
+    with slot():  # bounded Argon2 work (may raise slowhash.Busy)
+        return hasher().hash(code)
 
 
 def verify(stored_hash: str | None, code: str | None) -> bool:
     """One Argon2 verification, whatever the input: ``stored_hash`` and ``code`` may be
     ``None`` (no candidate, malformed code), then the dummy hash stands in."""
-    target = stored_hash or dummy_hash()
     candidate = code if code is not None else "-" * LENGTH
     try:
-        ok = hasher().verify(target, candidate)
+        with slot():  # bounded Argon2 work (may raise slowhash.Busy)
+            ok = hasher().verify(stored_hash or dummy_hash(), candidate)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
     return bool(ok) and stored_hash is not None and code is not None
