@@ -73,11 +73,18 @@ def _open(receipt: str) -> AnonymousReport:
     return report
 
 
-@router.post("", auth=None, response={201: ReceiptOut}, summary="Report anonymously")
+@router.post(
+    "",
+    auth=None,
+    response={200: ReceiptOut, 201: ReceiptOut},
+    summary="Report anonymously",
+    description="201: recorded. 200: a resend of a receipt you drew, already recorded "
+    "(nothing changed). 409: that receipt is taken, draw another.",
+)
 @limited("submit")
 def submit(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
     done = services.submit(data=payload.dict(), language=get_language() or "")
-    return 201, {
+    return (200 if done.resent else 201), {
         "receipt": done.receipt,
         "stage": done.report.stage,
         "submitted_on": done.report.submitted_on,

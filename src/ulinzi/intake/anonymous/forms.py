@@ -45,6 +45,10 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # Drawn by the page's script when the form is sent (so sending twice is one report);
+    # empty without script, and the server draws it. Never written back into a page.
+    receipt = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "—")] + [  # type: ignore[attr-defined]
@@ -60,7 +64,10 @@ class ReportForm(forms.Form):
             services.clean_submission(raw)
         except InvalidInput as exc:
             for p in exc.problems:
-                if p.field in self.fields and p.field not in self.errors:
+                if p.field == "receipt":  # hidden: said above the form
+                    problem = {"problem": p.message}
+                    self.add_error(None, _("The receipt code %(problem)s.") % problem)
+                elif p.field in self.fields and p.field not in self.errors:
                     self.add_error(p.field, p.message)
             return None
         return dict(self.cleaned_data) if valid else None

@@ -9,6 +9,10 @@ It is stored only as
   groups (40 bits). It is unique, so a lookup finds at most one candidate row without
   scanning hashes; 60 bits remain that only the Argon2 hash can confirm.
 
+A client may draw the receipt itself (the report page does, with
+``crypto.getRandomValues``, so that sending twice is one report): :func:`parse` takes
+only the two forms the server writes, canonical or in groups.
+
 Every lookup runs exactly one Argon2 verification — against the candidate, or against a
 dummy hash when there is none or the code is malformed — so a wrong receipt costs the
 same time as a right one. Keys in ``SECRET_KEY_FALLBACKS`` still find old receipts.
@@ -21,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import re
 import secrets
 from functools import cache
 from typing import Any
@@ -40,6 +45,8 @@ ENTROPY_BITS = LENGTH * math.log2(len(ALPHABET))
 # Crockford's reading rules: what people type for what they see.
 _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
 _SEPARATORS = str.maketrans("", "", " -_.\t\n")
+_GROUP = f"[{ALPHABET}]{{{GROUP_SIZE}}}"
+_EXACT = re.compile(f"(?:{_GROUP}){{{GROUPS}}}|{_GROUP}(?:-{_GROUP}){{{GROUPS - 1}}}")
 
 
 def generate() -> str:
@@ -58,6 +65,14 @@ def normalise(text: str) -> str | None:
     if len(code) != LENGTH or any(ch not in ALPHABET for ch in code):
         return None
     return code
+
+
+def parse(text: str) -> str | None:
+    """A receipt drawn by a client → the canonical code, or ``None`` unless it is exactly
+    20 symbols of the alphabet, upper case, bare or as ``XXXX-XXXX-XXXX-XXXX-XXXX``."""
+    if not _EXACT.fullmatch(text):
+        return None
+    return text.replace("-", "")
 
 
 def _locator_keys() -> list[bytes]:

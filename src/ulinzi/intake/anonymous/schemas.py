@@ -18,6 +18,17 @@ class ReportIn(Schema):
     admin1_name: str = ""
     occurred_on: str = Field(description="YYYY-MM (a month is enough) or YYYY-MM-DD")
     contact_preference: str = ""
+    receipt: str | None = Field(
+        default=None,
+        description=(
+            "optional: a receipt you drew yourself, so that sending again (after a timeout) "
+            "is the same report: 20 symbols of Crockford base 32 (0-9, A-Z but I, L, O, U) "
+            "from a cryptographic random source (100 bits), as XXXX-XXXX-XXXX-XXXX-XXXX "
+            "or without the dashes. A resend with a receipt that already opens a report "
+            "answers 200 with it and changes nothing, whatever else it says; without one "
+            "the server draws the receipt."
+        ),
+    )
 
 
 class ReceiptOut(Schema):

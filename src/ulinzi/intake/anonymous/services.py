@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ulinzi.accounts.access import Actor
 from ulinzi.audit import services as audit
-from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
+from ulinzi.common.problems import Conflict, FieldProblem, InvalidInput, NotAllowed
 from ulinzi.geo.countries import country as find_country
 from ulinzi.incidents import services as incidents
 from ulinzi.incidents.models import Incident
@@ -104,6 +104,20 @@ def clean_submission(data: dict[str, Any]) -> dict[str, Any]:
     if len(contact) > MAX_CONTACT:
         problems.append(FieldProblem("contact_preference", _too_long(MAX_CONTACT)))
     out["contact_preference"] = contact
+    # A receipt the client drew: strict, since a program made it (people's typing is
+    # forgiven only when they look a report up). None or empty: the server draws one.
+    given = data.get("receipt")
+    out["receipt"] = receipts.parse(given) if isinstance(given, str) and given else None
+    if given not in (None, "") and out["receipt"] is None:
+        problems.append(
+            FieldProblem(
+                "receipt",
+                _(
+                    "must be 20 symbols of Crockford base 32 (digits and capital letters "
+                    "but I, L, O and U), as XXXX-XXXX-XXXX-XXXX-XXXX or without the dashes"
+                ),
+            )
+        )
     if problems:
         raise InvalidInput(problems)
     return out
@@ -113,18 +127,29 @@ def clean_submission(data: dict[str, Any]) -> dict[str, Any]:
 class Submitted:
     report: AnonymousReport
     receipt: str  # display form; returned once, never stored
+    resent: bool = False  # the receipt already opened this report: nothing was written
 
 
 def submit(*, data: dict[str, Any], language: str = "") -> Submitted:
-    """Record an anonymous report and hand back its receipt (shown once)."""
+    """Record an anonymous report and hand back its receipt (shown once).
+
+    With a ``receipt`` the client drew, sending again is the same report: a receipt
+    that already opens a report is answered with it (``resent``), whatever the rest of
+    the resend says. Nothing is then written, and nothing compared: holding a receipt
+    never tells whether a guessed text is what the report says. A receipt whose locator
+    another code holds is a :class:`Conflict` (the client draws another). Without a
+    receipt the server draws one."""
     cleaned = clean_submission(data)
+    code = cleaned.pop("receipt")
+    if code is not None and (earlier := _resent(code)) is not None:
+        return earlier
     organisation = routing.receiver_for(cleaned["category"], cleaned["country"])
     day = today()
     for _attempt in range(5):
-        code = receipts.generate()
+        drawn = code or receipts.generate()
         report = AnonymousReport(
-            receipt_locator=receipts.locator(code),
-            receipt_hash=receipts.hash_code(code),
+            receipt_locator=receipts.locator(drawn),
+            receipt_hash=receipts.hash_code(drawn),
             organisation=organisation,
             language=(language or "")[:8],
             submitted_on=day,
@@ -134,10 +159,31 @@ def submit(*, data: dict[str, Any], language: str = "") -> Submitted:
         try:
             with transaction.atomic():
                 report.save(force_insert=True)
-        except IntegrityError:  # locator already taken: draw another code
+        except IntegrityError:  # locator taken: by a resend sent at the same time, or
+            # (odds 2**-40 a pair) by another code; a server-drawn code draws again
+            if code is not None and (earlier := _resent(code)) is not None:
+                return earlier
             continue
-        return Submitted(report=report, receipt=receipts.display(code))
+        return Submitted(report=report, receipt=receipts.display(drawn))
+    if code is not None:
+        raise _taken()
     raise RuntimeError("could not draw a free receipt code")
+
+
+def _taken() -> Conflict:
+    return Conflict([FieldProblem("receipt", _("is taken: draw another one and send again"))])
+
+
+def _resent(code: str) -> Submitted | None:
+    """The report a client-drawn receipt already opens, else ``None`` when no report
+    holds its locator (then no Argon2 work is spent: a new report pays for its hash
+    only). A locator held by another code is a :class:`Conflict`."""
+    if not AnonymousReport.objects.filter(receipt_locator__in=receipts.locators(code)).exists():
+        return None
+    report = find_by_receipt(code)
+    if report is None:
+        raise _taken()
+    return Submitted(report=report, receipt=receipts.display(code), resent=True)
 
 
 def find_by_receipt(receipt: str) -> AnonymousReport | None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ulinzi.accounts.access import actor_for
-from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+from ulinzi.common.problems import Conflict, InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
 from ulinzi.intake.anonymous import ratelimit, selectors, services
 from ulinzi.intake.anonymous.api import client_of
@@ -48,12 +48,20 @@ def report(request: HttpRequest) -> HttpResponse:
             return _too_many(request, exc)
         data = form.submission()
         if data is not None:
-            done = services.submit(data=data, language=get_language() or "")
-            return render(
-                request,
-                "anonymous/receipt.html",
-                {"receipt": done.receipt, "groups": done.receipt.split("-")},
-            )
+            try:
+                done = services.submit(data=data, language=get_language() or "")
+            except Conflict:  # the page drew a taken receipt: it draws another when resent
+                form.add_error(None, _("Something went wrong. Please send the report again."))
+            else:
+                return render(
+                    request,
+                    "anonymous/receipt.html",
+                    {
+                        "receipt": done.receipt,
+                        "groups": done.receipt.split("-"),
+                        "resent": done.resent,
+                    },
+                )
     return render(request, "anonymous/report.html", {"form": form})
 
 
