@@ -6,7 +6,8 @@ the request every header that could identify the client: address, forwarding hea
 user agent and client hints, and the referrer (a same-site referrer is cut to the bare
 origin, which is all the CSRF check needs). Later middleware, views and Django's
 loggers (``django.request`` passes the request to its handlers) only ever see the
-stripped request.
+stripped request. On the way out, every cookie these routes set is made one that ends
+with the browser session, so nothing from them stays on the device.
 """
 
 from __future__ import annotations
@@ -58,6 +59,15 @@ def forget_client(request: HttpRequest) -> None:
             meta["HTTP_REFERER"] = f"{parts.scheme}://{parts.netloc}/"
 
 
+def forget_on_device(response: HttpResponse) -> None:
+    """Every cookie the response sets lasts only until the browser closes (the CSRF
+    cookie would otherwise stay a year): no Expires, no Max-Age. Deletions stay."""
+    for morsel in response.cookies.values():
+        if str(morsel["max-age"]) != "0":
+            morsel["expires"] = ""
+            morsel["max-age"] = ""
+
+
 class ForgetClientMiddleware:
     """Apply :func:`forget_client` to the anonymous intake routes."""
 
@@ -73,5 +83,6 @@ class ForgetClientMiddleware:
             # compares; under "no-referrer" Chromium sends "Origin: null" and every form
             # post is refused); no other site is told anything.
             response.headers["Referrer-Policy"] = "same-origin"
+            forget_on_device(response)
             return response
         return self.get_response(request)

@@ -6,7 +6,8 @@ phone and on a desktop screen.
 
 Checked throughout: no console or page error, no 4xx/5xx answer, no page wider than the
 screen; every form post carries the page's real ``Origin`` (what Django's CSRF check
-compares), nothing is sent as referrer to another site, exactly one report is kept.
+compares), nothing is sent as referrer to another site, exactly one report is kept, and
+no cookie on the reporter's device outlives the browser session.
 
 Needs Debian's ``chromium`` at /usr/bin/chromium (driven by Playwright). Without it the
 test is skipped, except with ``CI=true`` where its absence is a failure. Screenshots go
@@ -246,6 +247,10 @@ def test_report_follow_reply_and_read_the_reply(
         for post in who.posts:
             assert post.get("origin") == base, post
     assert AnonymousReport.objects.count() == 1
+    # No cookie on the reporter's device outlives the browser session.
+    cookies = reporter.context.cookies()
+    assert {c["name"] for c in cookies} >= {"csrftoken", "django_language"}
+    assert [c for c in cookies if c["expires"] != -1] == []
     reporter.clean()
     handler.clean()
     reporter.context.close()

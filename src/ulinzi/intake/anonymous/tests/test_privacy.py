@@ -128,3 +128,42 @@ def test_the_forgetting_middleware_must_come_first(settings: Any) -> None:
     assert anonymous_intake_checks() == []
     settings.MIDDLEWARE = [*settings.MIDDLEWARE[1:], settings.MIDDLEWARE[0]]
     assert [c.id for c in anonymous_intake_checks()] == ["anonymous.E001"]
+
+
+def test_the_pages_leave_no_cookie_that_outlives_the_browser_session(
+    receiving: Any, user: Any
+) -> None:
+    """Django's CSRF cookie lasts a year; from the anonymous pages it ends with the
+    browser session. Elsewhere it is left as it is."""
+    from django.conf import settings
+
+    name = settings.CSRF_COOKIE_NAME
+    visitor = Client()
+    for answer in (
+        visitor.get("/anonymous/"),
+        visitor.post("/anonymous/", {**REPORT, "occurred_on": "2025-02"}),
+        visitor.get("/anonymous/status/"),
+    ):
+        cookie = answer.cookies[name]
+        assert cookie.value
+        assert (cookie["expires"], cookie["max-age"]) == ("", ""), cookie.output()
+    handler = Client()
+    handler.force_login(user("investigator"))
+    queue = handler.get("/anonymous/queue/")
+    assert queue.status_code == 200
+    assert all(c["max-age"] == "" for c in queue.cookies.values()), queue.cookies
+    elsewhere = Client().get("/login/")
+    assert elsewhere.cookies[name]["max-age"] == settings.CSRF_COOKIE_AGE
+
+
+def test_a_cookie_deletion_is_kept() -> None:
+    from django.http import HttpResponse
+
+    from ulinzi.intake.anonymous.middleware import forget_on_device
+
+    response = HttpResponse()
+    response.delete_cookie("messages")
+    response.set_cookie("kept", "1", max_age=3600)
+    forget_on_device(response)
+    assert response.cookies["messages"]["max-age"] == 0
+    assert response.cookies["kept"]["max-age"] == "" and response.cookies["kept"]["expires"] == ""
