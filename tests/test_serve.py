@@ -37,16 +37,16 @@ def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         line = process.stdout.readline()  # "Ulinzi is serving on http://127.0.0.1:PORT/"
         assert "serving on http://127.0.0.1:" in line, line
         number = int(line.rsplit(":", 1)[1].strip(" /\n"))
-        assert _health(number)[0] == 200  # the first request loads the URL map: not timed
+        assert _health(number, 60)[0] == 200  # the first loads the URL map: not timed
         yield number
     finally:
         process.terminate()
         process.wait(10)
 
 
-def _health(port: int) -> tuple[int, float]:
+def _health(port: int, timeout: float = 8) -> tuple[int, float]:
     started = time.monotonic()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("GET", "/api/v1/health")
         status = conn.getresponse().status
@@ -66,7 +66,7 @@ def test_idle_connections_from_one_client_do_not_stop_the_server(port: int) -> N
         for _ in range(3):
             status, seconds = _health(port)
             assert status == 200
-            assert seconds < 3, f"health took {seconds:.1f} s with {IDLE} idle connections"
+            assert seconds < 4, f"health took {seconds:.1f} s with {IDLE} idle connections"
     finally:
         for sock in idle:
             sock.close()

@@ -7,10 +7,12 @@ environment: ``DATABASE_URL`` (default: SQLite under ``ULINZI_DATA_DIR``),
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -143,6 +145,54 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma
+# separated; common/clients.py). Empty: the connection's peer is the client.
+ULINZI_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("ULINZI_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in ULINZI_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"ULINZI_TRUSTED_PROXIES: {_proxy!r} is not an IP address or CIDR network"
+        ) from None
+
+# The shared cache (anonymous rate limits; Redis): ULINZI_CACHE_URL=redis://host:6379/0.
+# Without it each process counts in its own memory.
+if _cache_url := os.environ.get("ULINZI_CACHE_URL", ""):
+    if not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"ULINZI_CACHE_URL={_cache_url!r}: expected redis://, rediss:// or unix://"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": os.environ.get("ULINZI_CACHE_PREFIX", "ulinzi"),
+            # A stalled Redis must not hold request threads.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+def _anonymous_limits(text: str) -> dict[str, tuple[int, int]]:
+    """``"submit_client=20/3600,receipt_fair=10/600"`` → ``{name: (count, seconds)}``."""
+    limits = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _eq, value = item.partition("=")
+        count, _slash, seconds = value.partition("/")
+        if not (count.strip().isdigit() and seconds.strip().isdigit() and int(seconds) > 0):
+            raise ImproperlyConfigured(
+                f"ULINZI_ANONYMOUS_LIMITS: {item!r} is not NAME=COUNT/SECONDS"
+            )
+        limits[name.strip()] = (int(count), int(seconds))
+    return limits
+
+
+# Anonymous intake limits that differ from intake/anonymous/ratelimit.py's defaults.
+ULINZI_ANONYMOUS_LIMITS = _anonymous_limits(os.environ.get("ULINZI_ANONYMOUS_LIMITS", ""))
 
 TASKS = {
     "default": {

@@ -71,6 +71,9 @@ def server_options(
         "asyncore_use_poll": True,  # select() stops at 1,024 descriptors
         "backlog": 2048,
         "ident": "ulinzi",
+        # Forwarding headers reach Django, which believes them only from the proxies in
+        # ULINZI_TRUSTED_PROXIES (common/clients.py); waitress would drop them all.
+        "clear_untrusted_proxy_headers": False,
     }
 
 

@@ -1,5 +1,5 @@
-"""System checks: the middleware that forgets the client must run first, and rate-limit
-counters must not land in the database or on disk."""
+"""System checks: the middleware that forgets the client must run first, rate-limit
+counters must not land in the database or on disk, and overridden limits must exist."""
 
 from __future__ import annotations
 
@@ -24,6 +24,19 @@ def anonymous_intake_checks(app_configs: Any = None, **kwargs: Any) -> list[chec
                 f"{MIDDLEWARE} must be the first middleware, so that nothing sees the "
                 "client address of anonymous reporters.",
                 id="anonymous.E001",
+            )
+        )
+    from ulinzi.intake.anonymous.ratelimit import DEFAULT_LIMITS
+
+    unknown = sorted(
+        set(getattr(settings, "ULINZI_ANONYMOUS_LIMITS", {}) or {}) - set(DEFAULT_LIMITS)
+    )
+    if unknown:
+        problems.append(
+            checks.Error(
+                f"ULINZI_ANONYMOUS_LIMITS names no such limit: {', '.join(unknown)} "
+                f"(the limits are {', '.join(DEFAULT_LIMITS)}).",
+                id="anonymous.E002",
             )
         )
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")

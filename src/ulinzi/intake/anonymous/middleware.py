@@ -1,7 +1,8 @@
 """Forget who is asking before anything else sees the request.
 
 For the anonymous intake routes this middleware (first in ``MIDDLEWARE``) turns the
-client address into the salted rate-limit key of :mod:`.ratelimit`, then removes from
+client address (:mod:`ulinzi.common.clients`: behind trusted proxies only) into the
+keyed rate-limit HMAC of :mod:`.ratelimit`, then removes from
 the request every header that could identify the client: address, forwarding headers,
 user agent and client hints, and the referrer (a same-site referrer is cut to the bare
 origin, which is all the CSRF check needs). Later middleware, views and Django's
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 
+from ulinzi.common import clients
 from ulinzi.intake.anonymous import ratelimit
 
 PROTECTED_PREFIXES = ("/api/v1/reports/anonymous", "/anonymous/")
@@ -45,7 +47,7 @@ def forget_client(request: HttpRequest) -> None:
     """Keep the rate-limit key, drop the identifying headers (in place)."""
     meta = request.META
     request.anonymous_client = ratelimit.client_key(  # type: ignore[attr-defined]
-        str(meta.get("REMOTE_ADDR", ""))
+        clients.client_id(meta)  # the address behind trusted proxies only
     )
     meta["REMOTE_ADDR"] = ""
     for name in IDENTIFYING:
