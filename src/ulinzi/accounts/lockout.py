@@ -1,15 +1,28 @@
-"""Sign-in lockout: after ``LOCKOUT_FAILURES`` failed attempts for one username within
-``LOCKOUT_MINUTES``, that username is refused (even with the right password) until the
-lock expires. Counted per username, whether or not the account exists, so the lock says
-nothing about which accounts exist; kept in the database so every web process shares it.
+"""Sign-in throttling: lock a username *from one client*, only slow it down from all.
 
-Wired by ``AUTHENTICATION_BACKENDS = ["ulinzi.accounts.lockout.LockoutBackend"]``.
-Settings ``ULINZI_LOCKOUT_FAILURES`` (default 5) and ``ULINZI_LOCKOUT_MINUTES`` (15).
+- **Per username and client** (the client's network, :mod:`ulinzi.common.clients`):
+  after ``ULINZI_LOCKOUT_FAILURES`` (5) failures within ``ULINZI_LOCKOUT_MINUTES`` (15),
+  that client is refused for that username, even with the right password, until the
+  lock expires. Anyone else, the real user at their own address included, is not.
+- **Per username**, from every client together: after ``ULINZI_LOCKOUT_SLOWDOWN_AFTER``
+  (10) failures in the window, each further failure makes the next attempt wait
+  1, 2, 4 … seconds, at most ``ULINZI_LOCKOUT_MAX_DELAY`` (60). An attempt within the wait
+  is refused without checking the password. This only slows guessing spread over many
+  addresses; it never locks anybody out.
+
+Attempts refused by a lock or a wait are not counted, so one address can add no more
+than its 5 failures to the username's count. Counted whether or not the account exists,
+so neither says which accounts exist. Kept in the database (every web process shares it);
+the client is stored only as an HMAC of its network under a key derived from
+``SECRET_KEY``. Wired by ``AUTHENTICATION_BACKENDS = ["ulinzi.accounts.lockout.LockoutBackend"]``.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +31,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+
+from ulinzi.common.clients import client_id
+
+EVERYWHERE = ""  # the ``client`` of a username's row over all clients
 
 
 def _failures() -> int:
@@ -28,53 +45,101 @@ def _window() -> timedelta:
     return timedelta(minutes=int(getattr(settings, "ULINZI_LOCKOUT_MINUTES", 15)))
 
 
-class LoginThrottle(models.Model):
-    """Failed sign-ins of one username in the current window, and the lock if any."""
+def _slowdown_after() -> int:
+    return int(getattr(settings, "ULINZI_LOCKOUT_SLOWDOWN_AFTER", 2 * _failures()))
 
-    username = models.CharField(max_length=150, unique=True)
+
+def _max_delay() -> int:
+    return int(getattr(settings, "ULINZI_LOCKOUT_MAX_DELAY", 60))
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins of one username in the current window: from one client
+    (``client`` set; ``locked_until`` locks that pair) or from all clients (``client``
+    empty; ``locked_until`` is when the next attempt may come)."""
+
+    username = models.CharField(max_length=150)
+    client = models.CharField(max_length=64, blank=True, default=EVERYWHERE)
     failures = models.PositiveIntegerField(default=0)
     window_started_at = models.DateTimeField()
     locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         app_label = "accounts"
+        constraints = [
+            models.UniqueConstraint(fields=["username", "client"], name="loginthrottle_once")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.username}: {self.failures}"
+        return f"{self.username} ({self.client or 'all clients'}): {self.failures}"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an attempt is refused before its password is checked."""
+
+    locked: bool  # True: this client is locked for this username; False: wait
+    until: datetime
 
 
 def _key(username: str) -> str:
     return username.strip().casefold()[:150]
 
 
-def locked_until(username: str) -> Any:
-    """When the lock on ``username`` ends, or ``None`` when it is not locked."""
-    row = LoginThrottle.objects.filter(username=_key(username)).first()
-    if row and row.locked_until and row.locked_until > timezone.now():
-        return row.locked_until
+def client_of(request: HttpRequest | None) -> str:
+    """The client of a sign-in, as stored: an HMAC of its network (``"?"`` unknown)."""
+    network = client_id(request.META) if request is not None else ""
+    if not network:
+        return "?"
+    key = hmac.new(str(settings.SECRET_KEY).encode(), b"ulinzi.accounts.lockout", "sha256")
+    return hmac.new(key.digest(), network.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def refusal(username: str, client: str) -> Refusal | None:
+    """The lock or wait in force for ``username`` from ``client``, if any."""
+    now = timezone.now()
+    rows = LoginThrottle.objects.filter(
+        username=_key(username), client__in=[client, EVERYWHERE], locked_until__gt=now
+    )
+    found = {row.client: row.locked_until for row in rows if row.locked_until}
+    if client in found:
+        return Refusal(locked=True, until=found[client])
+    if EVERYWHERE in found:
+        return Refusal(locked=False, until=found[EVERYWHERE])
     return None
 
 
-def record_failure(username: str) -> None:
+def _count(row: LoginThrottle, now: datetime) -> None:
+    if row.window_started_at + _window() < now:
+        row.failures, row.window_started_at, row.locked_until = 0, now, None
+    row.failures += 1
+
+
+def record_failure(username: str, client: str) -> None:
+    """Count a failure of ``username`` from ``client`` and from everywhere."""
     now = timezone.now()
     with transaction.atomic():
-        row, _ = LoginThrottle.objects.select_for_update().get_or_create(
-            username=_key(username), defaults={"window_started_at": now}
-        )
-        if row.window_started_at + _window() < now:
-            row.failures, row.window_started_at, row.locked_until = 0, now, None
-        row.failures += 1
-        if row.failures >= _failures():
-            row.locked_until = now + _window()
-        row.save()
+        for who in (client, EVERYWHERE):
+            row, _ = LoginThrottle.objects.select_for_update().get_or_create(
+                username=_key(username), client=who, defaults={"window_started_at": now}
+            )
+            _count(row, now)
+            if who != EVERYWHERE and row.failures >= _failures():
+                row.locked_until = now + _window()
+            elif who == EVERYWHERE and row.failures >= _slowdown_after():
+                excess = row.failures - _slowdown_after()
+                row.locked_until = now + timedelta(seconds=min(2 ** min(excess, 16), _max_delay()))
+            row.save()
 
 
-def clear(username: str) -> None:
-    LoginThrottle.objects.filter(username=_key(username)).delete()
+def clear(username: str, client: str) -> None:
+    """A success from ``client`` forgets its failures (not the username's over all)."""
+    LoginThrottle.objects.filter(username=_key(username), client=client).delete()
 
 
 class LockoutBackend(ModelBackend):
-    """Django's model backend, refusing locked usernames and counting failures."""
+    """Django's model backend, refusing locked or waiting attempts and counting failures.
+    A refusal is left on the request (``request.sign_in_refusal``) for the sign-in page."""
 
     def authenticate(
         self,
@@ -85,12 +150,15 @@ class LockoutBackend(ModelBackend):
     ) -> Any:
         if username is None:
             username = kwargs.get("email") or ""
-        if username and locked_until(username):
+        client = client_of(request)
+        if username and (refused := refusal(username, client)):
+            if request is not None:
+                request.sign_in_refusal = refused  # type: ignore[attr-defined]
             raise PermissionDenied("too many failed sign-ins; try again later")
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if username and password is not None:
             if user is None:
-                record_failure(username)
+                record_failure(username, client)
             else:
-                clear(username)
+                clear(username, client)
         return user

@@ -18,10 +18,12 @@ from ulinzi.accounts.models import User
 from ulinzi.audit import selectors as audit
 from ulinzi.common.problems import NotAllowed
 from ulinzi.common.views import forbidden
+from ulinzi.web.forms import SignInForm
 
 
 class SignInView(LoginView):
     template_name = "web/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
 

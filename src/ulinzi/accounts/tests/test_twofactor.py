@@ -1,16 +1,13 @@
-"""TOTP enrolment and verification; 2FA-bound tokens; sign-in lockout."""
+"""TOTP enrolment and verification; 2FA-bound tokens (sign-in lockout: test_lockout.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ulinzi.accounts.lockout import LoginThrottle
 from ulinzi.accounts.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -53,29 +50,3 @@ def test_no_second_enrolment_with_a_password_alone(client: Any, user: Any) -> No
     good = client.post("/account/2fa/", {"code": code_for(device), "next": "https://evil.test/"})
     assert good.status_code == 302 and good["Location"] == "/"
     assert client.session["otp_device_id"] == device.persistent_id
-
-
-def test_lockout_after_five_failures(client: Any, demo_orgs: Any, settings: Any) -> None:
-    from ulinzi.demo.organisations import demo_password
-
-    def sign_in(password: str) -> bool:
-        client.post("/login/", {"username": "monitor", "password": password})
-        ok = "_auth_user_id" in client.session
-        client.logout()
-        return ok
-
-    for _ in range(4):
-        assert not sign_in("wrong")
-    assert sign_in(demo_password())  # success clears the count
-    for _ in range(5):
-        assert not sign_in("wrong")
-    assert not sign_in(demo_password())  # locked, even with the right password
-    assert not sign_in("wrong")  # refused while locked, the lock is not extended
-    LoginThrottle.objects.filter(username="monitor").update(
-        locked_until=timezone.now() - timedelta(seconds=1)
-    )
-    assert sign_in(demo_password())
-    # Counted per username, existing or not: a lock says nothing about accounts.
-    for _ in range(5):
-        assert not sign_in("wrong")
-    assert LoginThrottle.objects.get(username="monitor").locked_until is not None

@@ -1,0 +1,126 @@
+"""Sign-in throttling: failures lock a username from the failing client only; failures
+from many clients only slow the username down; the real user is never locked out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ulinzi.accounts.lockout import EVERYWHERE, LoginThrottle
+
+pytestmark = pytest.mark.django_db
+
+ATTACKER = "192.0.2.66"
+USER_AT_HOME = "198.51.100.7"
+
+
+def sign_in(address: str, password: str, username: str = "monitor") -> tuple[bool, str]:
+    """One sign-in attempt from ``address``: (signed in?, the page's text)."""
+    client = Client(REMOTE_ADDR=address)
+    page = client.post("/login/", {"username": username, "password": password})
+    return "_auth_user_id" in client.session, page.content.decode()
+
+
+@pytest.fixture
+def password(demo_orgs: Any) -> str:
+    from ulinzi.demo.organisations import demo_password
+
+    return str(demo_password())
+
+
+def test_an_attacker_at_one_address_cannot_lock_the_user_out_at_another(password: str) -> None:
+    for _ in range(30):
+        assert not sign_in(ATTACKER, "guess")[0]
+    # The attacker's address is locked for this username, even with the right password ...
+    signed_in, page = sign_in(ATTACKER, password)
+    assert not signed_in
+    assert "Too many failed sign-ins for this account from your network" in page
+    # ... the real user at their own address is not, and not slowed down either.
+    assert sign_in(USER_AT_HOME, password)[0]
+    assert sign_in(USER_AT_HOME, password)[0]
+    # Locked attempts were not counted: the username's count stopped at 5.
+    assert LoginThrottle.objects.get(username="monitor", client=EVERYWHERE).failures == 5
+
+
+def test_a_success_clears_the_clients_count_and_the_lock_expires(password: str) -> None:
+    for _ in range(4):
+        assert not sign_in(ATTACKER, "wrong")[0]
+    assert sign_in(ATTACKER, password)[0]  # the right password from there clears its count
+    for _ in range(5):
+        assert not sign_in(ATTACKER, "wrong")[0]
+    assert not sign_in(ATTACKER, password)[0]  # locked
+    assert not sign_in(ATTACKER, "wrong")[0]  # refused while locked, not extended
+    LoginThrottle.objects.exclude(client=EVERYWHERE).update(
+        locked_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert sign_in(ATTACKER, password)[0]
+
+
+def test_failures_from_many_addresses_slow_the_username_down_without_locking_it(
+    password: str, settings: Any
+) -> None:
+    settings.ULINZI_LOCKOUT_SLOWDOWN_AFTER = 10
+    for i in range(2):  # 10 failures from two addresses, 5 each
+        for _ in range(5):
+            assert not sign_in(f"203.0.113.{i}", "guess")[0]
+    everywhere = LoginThrottle.objects.get(username="monitor", client=EVERYWHERE)
+    assert everywhere.failures == 10
+    assert everywhere.locked_until is not None
+    wait = (everywhere.locked_until - timezone.now()).total_seconds()
+    assert 0 < wait <= 1  # the first step of the slowdown: one second
+    # Within the wait every attempt is refused unchecked and uncounted, from anywhere.
+    signed_in, page = sign_in(USER_AT_HOME, password)
+    assert not signed_in and "Wait a minute, then try again" in page
+    assert not sign_in("203.0.113.9", "guess")[0]
+    assert LoginThrottle.objects.get(pk=everywhere.pk).failures == 10
+    # Once it has passed, the real user signs in; more failures only lengthen the wait.
+    LoginThrottle.objects.filter(pk=everywhere.pk).update(locked_until=timezone.now())
+    assert sign_in(USER_AT_HOME, password)[0]
+    for step in range(3):
+        LoginThrottle.objects.filter(pk=everywhere.pk).update(locked_until=timezone.now())
+        assert not sign_in(f"203.0.113.{20 + step}", "guess")[0]
+    row = LoginThrottle.objects.get(pk=everywhere.pk)
+    assert row.failures == 13 and row.locked_until is not None
+    assert 4 < (row.locked_until - timezone.now()).total_seconds() <= 8  # 2**3 s
+
+
+def test_the_wait_never_exceeds_the_maximum(password: str, settings: Any) -> None:
+    settings.ULINZI_LOCKOUT_SLOWDOWN_AFTER = 1
+    settings.ULINZI_LOCKOUT_MAX_DELAY = 30
+    for i in range(12):
+        LoginThrottle.objects.filter(client=EVERYWHERE).update(locked_until=None)
+        sign_in(f"203.0.113.{i}", "guess")
+    row = LoginThrottle.objects.get(username="monitor", client=EVERYWHERE)
+    assert row.failures == 12 and row.locked_until is not None
+    assert 25 < (row.locked_until - timezone.now()).total_seconds() <= 30
+
+
+def test_unknown_usernames_are_counted_the_same(password: str) -> None:
+    for _ in range(5):
+        assert not sign_in(ATTACKER, "guess", username="nobody-here")[0]
+    assert not sign_in(ATTACKER, "guess", username="nobody-here")[0]
+    rows = LoginThrottle.objects.filter(username="nobody-here")
+    assert {r.client == EVERYWHERE for r in rows} == {True, False}
+    assert rows.exclude(client=EVERYWHERE).get().locked_until is not None
+    # The client is stored as a keyed HMAC, not as its address.
+    assert not LoginThrottle.objects.filter(client__contains="192.0.2").exists()
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_is_locked(
+    password: str, settings: Any
+) -> None:
+    settings.ULINZI_TRUSTED_PROXIES = ["10.0.0.1"]
+
+    def through_proxy(client_address: str, secret: str) -> bool:
+        client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=client_address)
+        client.post("/login/", {"username": "monitor", "password": secret})
+        return "_auth_user_id" in client.session
+
+    for _ in range(5):
+        assert not through_proxy(ATTACKER, "guess")
+    assert not through_proxy(ATTACKER, password)
+    assert through_proxy(USER_AT_HOME, password)  # same proxy, another client
