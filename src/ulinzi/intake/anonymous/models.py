@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ulinzi.accounts.models import Organisation
 from ulinzi.common.fields import EncryptedTextField
@@ -26,10 +27,11 @@ class Category(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    UNDER_REVIEW = "under_review", _("Under review")
-    ACTED_ON = "acted_on", _("Referred or acted on")
-    CLOSED = "closed", _("Closed")
+    # In a context of their own: "Received" elsewhere heads a column of dates.
+    RECEIVED = "received", pgettext_lazy("anonymous report stage", "Received")
+    UNDER_REVIEW = "under_review", pgettext_lazy("anonymous report stage", "Under review")
+    ACTED_ON = "acted_on", pgettext_lazy("anonymous report stage", "Referred or acted on")
+    CLOSED = "closed", pgettext_lazy("anonymous report stage", "Closed")
 
 
 class Receiver(models.Model):
