@@ -8,9 +8,11 @@ rows in the background and retire the old key without downtime.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,6 +60,11 @@ def reset_cache() -> None:
     _fernet_for.cache_clear()
 
 
+def is_ciphertext(value: str) -> bool:
+    """Whether ``value`` was written by :func:`encrypt` (and not stored in clear)."""
+    return value.startswith(PREFIX)
+
+
 def encrypt(plaintext: str) -> str:
     """Encrypt text with the newest key."""
     return PREFIX + _fernet().encrypt(plaintext.encode()).decode()
@@ -65,17 +72,61 @@ def encrypt(plaintext: str) -> str:
 
 def decrypt(token: str) -> str:
     """Decrypt a value written by :func:`encrypt`."""
+    return _decrypt_with(_fernet(), token)
+
+
+def _decrypt_with(fernet: MultiFernet, token: str) -> str:
     if not token.startswith(PREFIX):
         raise ValueError("value is not an Ulinzi ciphertext")
     try:
-        return _fernet().decrypt(token[len(PREFIX) :].encode()).decode()
+        return fernet.decrypt(token[len(PREFIX) :].encode()).decode()
     except InvalidToken as exc:
         raise ValueError("no key in the key file can decrypt this value") from exc
+
+
+def encrypter() -> Callable[[str], str]:
+    """:func:`encrypt` with the key set looked up once, for many values in a row (bulk
+    writes); take a new one per batch so that a rotation is picked up."""
+    fernet = _fernet()
+
+    def encrypt_one(plaintext: str) -> str:
+        return PREFIX + fernet.encrypt(plaintext.encode()).decode()
+
+    return encrypt_one
+
+
+def decrypter() -> Callable[[str], str]:
+    """:func:`decrypt` with the key set looked up once (bulk reads)."""
+    fernet = _fernet()
+    return lambda token: _decrypt_with(fernet, token)
 
 
 def rotate_token(token: str) -> str:
     """Re-encrypt a ciphertext under the newest key."""
     return PREFIX + _fernet().rotate(token[len(PREFIX) :].encode()).decode()
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt bytes with the newest key; the token is returned as raw bytes (a Fernet
+    token without its base64 armour), for files."""
+    return base64.urlsafe_b64decode(_fernet().encrypt(data))
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """Decrypt a token written by :func:`encrypt_bytes`."""
+    try:
+        return _fernet().decrypt(base64.urlsafe_b64encode(token))
+    except InvalidToken as exc:
+        raise ValueError("no key in the key file can decrypt this data") from exc
+
+
+def rotate_bytes(token: bytes) -> bytes:
+    """Re-encrypt a token of :func:`encrypt_bytes` under the newest key."""
+    try:
+        rotated = _fernet().rotate(base64.urlsafe_b64encode(token))
+    except InvalidToken as exc:
+        raise ValueError("no key in the key file can decrypt this data") from exc
+    return base64.urlsafe_b64decode(rotated)
 
 
 def add_key() -> None:

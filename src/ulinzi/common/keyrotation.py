@@ -1,9 +1,14 @@
-"""Re-encrypt every :class:`EncryptedTextField` value under the newest key."""
+"""Re-encrypt every :class:`EncryptedTextField` value under the newest key; seal plaintext
+left by older versions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.apps import apps
 from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
 from ulinzi.common import crypto
@@ -41,32 +46,70 @@ def retire() -> dict[str, int]:
 def _reencrypt_all() -> dict[str, int]:
     counts: dict[str, int] = {}
     for model, column in encrypted_columns():
-        table = connection.ops.quote_name(model._meta.db_table)
-        col = connection.ops.quote_name(column)
         assert model._meta.pk is not None
-        pk = connection.ops.quote_name(model._meta.pk.column or model._meta.pk.name)
-        done = 0
-        last = None
-        while True:
-            with connection.cursor() as cur:
-                if last is None:
-                    cur.execute(f"SELECT {pk}, {col} FROM {table} ORDER BY {pk} LIMIT %s", [BATCH])  # noqa: S608
-                else:
-                    cur.execute(
-                        f"SELECT {pk}, {col} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s",  # noqa: S608
-                        [last, BATCH],
-                    )
-                rows = cur.fetchall()
-            if not rows:
-                break
-            with transaction.atomic(), connection.cursor() as cur:
-                for key, value in rows:
-                    if value:
-                        cur.execute(
-                            f"UPDATE {table} SET {col} = %s WHERE {pk} = %s",  # noqa: S608
-                            [crypto.rotate_token(value), key],
-                        )
-                        done += 1
-            last = rows[-1][0]
+        pk = model._meta.pk.column or model._meta.pk.name
+        done = rewrite_column(connection, model._meta.db_table, column, pk, crypto.rotate_token)
         counts[f"{model._meta.label}.{column}"] = done
     return counts
+
+
+def rewrite_column(
+    conn: BaseDatabaseWrapper,
+    table: str,
+    column: str,
+    pk: str,
+    change: Callable[[str], str | None],
+) -> int:
+    """Pass every non-empty value of ``table.column`` through ``change`` in batches of
+    :data:`BATCH` (keyset on ``pk``), writing back what it returns unless ``None``;
+    returns how many values were written."""
+    quote = conn.ops.quote_name
+    table_q, col, pk_q = quote(table), quote(column), quote(pk)
+    done = 0
+    select = f"SELECT {pk_q}, {col} FROM {table_q}"  # noqa: S608
+    order = f" ORDER BY {pk_q} LIMIT %s"
+    last: Any = None
+    while True:
+        with conn.cursor() as cur:
+            if last is None:
+                cur.execute(select + order, [BATCH])
+            else:
+                cur.execute(f"{select} WHERE {pk_q} > %s{order}", [last, BATCH])
+            rows = cur.fetchall()
+        if not rows:
+            return done
+        updates = []
+        for key, value in rows:
+            if value:
+                new = change(value)
+                if new is not None:
+                    updates.append((new, key))
+        if updates:
+            with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+                cur.executemany(
+                    f"UPDATE {table_q} SET {col} = %s WHERE {pk_q} = %s",  # noqa: S608
+                    updates,
+                )
+            done += len(updates)
+        last = rows[-1][0]
+
+
+def _seal(value: str) -> str | None:
+    return None if crypto.is_ciphertext(value) else crypto.encrypt(value)
+
+
+def _unseal(value: str) -> str | None:
+    return crypto.decrypt(value) if crypto.is_ciphertext(value) else None
+
+
+def seal_columns(conn: BaseDatabaseWrapper, *columns: tuple[str, str, str]) -> None:
+    """Encrypt the plaintext values of ``(table, column, pk)`` columns that have just
+    become encrypted (data migrations); values already encrypted are left alone."""
+    for table, column, pk in columns:
+        rewrite_column(conn, table, column, pk, _seal)
+
+
+def unseal_columns(conn: BaseDatabaseWrapper, *columns: tuple[str, str, str]) -> None:
+    """The reverse of :func:`seal_columns` (migrating back)."""
+    for table, column, pk in columns:
+        rewrite_column(conn, table, column, pk, _unseal)

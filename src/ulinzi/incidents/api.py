@@ -44,8 +44,7 @@ def _out(request: HttpRequest, incident: object) -> IncidentOut:
     from ulinzi.incidents.models import Incident
 
     assert isinstance(incident, Incident)
-    narrative = services.read_narrative(actor=actor(request), incident=incident)
-    return IncidentOut.build(incident, narrative)
+    return IncidentOut.build(incident, services.read_texts(actor=actor(request), incident=incident))
 
 
 @router.get("", response=IncidentPage, summary="List incidents you may see")
@@ -58,11 +57,7 @@ def list_incidents(request: HttpRequest, params: Query[ListParams]) -> dict[str,
     page = selectors.page(qs, cursor=params.cursor, limit=max(1, min(params.limit, 500)))
     return {
         "items": [
-            IncidentOut.build(
-                i,
-                services.read_narrative(actor=who, incident=i),
-            )
-            for i in page.items
+            IncidentOut.build(i, services.read_texts(actor=who, incident=i)) for i in page.items
         ],
         "next_cursor": page.next_cursor,
     }
@@ -104,8 +99,8 @@ def patch_incident(request: HttpRequest, incident_id: UUID, payload: IncidentPat
 
 @router.get("/{incident_id}/history", response=list[ChangeOut], summary="Change history")
 def incident_history(request: HttpRequest, incident_id: UUID) -> list[object]:
-    incident = selectors.get(actor(request), incident_id)
-    return list(incident.changes.all())
+    who = actor(request)
+    return list(services.read_history(actor=who, incident=selectors.get(who, incident_id)))
 
 
 @router.post("/{incident_id}/verify", response=IncidentOut, summary="Verify an incident")

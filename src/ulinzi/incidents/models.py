@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ulinzi.accounts.models import Organisation
-from ulinzi.common.fields import EncryptedTextField
+from ulinzi.common.fields import EncryptedJSONField, EncryptedTextField
 
 COUNT_KINDS = ("killed", "injured", "abducted", "arrested", "detained")
 COUNT_GROUPS = ("", "_health_workers", "_patients", "_children")
@@ -73,7 +73,8 @@ class Incident(models.Model):
     facility_type = models.CharField(max_length=24, blank=True, default="")
     narrative = EncryptedTextField(blank=True, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    status_reason = models.TextField(blank=True, default="")
+    # Verification note or rejection reason: may retell the story, so read like the narrative.
+    status_reason = EncryptedTextField(blank=True, default="")
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -83,7 +84,8 @@ class Incident(models.Model):
         db_index=False,
     )
     verified_at = models.DateTimeField(null=True, blank=True)
-    raw_source = models.JSONField(null=True, blank=True)
+    # The source row exactly as imported, narrative columns included.
+    raw_source = EncryptedJSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,8 +166,9 @@ class IncidentChange(models.Model):
     )
     username = models.CharField(max_length=150, blank=True, default="")
     action = models.CharField(max_length=20)
+    # Old → new per field; a sensitive field's values are never kept, only that it changed.
     changes = models.JSONField(default=dict)
-    reason = models.TextField(blank=True, default="")
+    reason = EncryptedTextField(blank=True, default="")  # verification note, rejection reason
 
     class Meta:
         ordering = ["at", "id"]

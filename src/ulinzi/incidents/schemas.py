@@ -116,17 +116,25 @@ class IncidentOut(_Counts):
         None, description="present only for roles that may read it; each read is audited"
     )
     status: str
-    status_reason: str
+    status_reason: str | None = Field(
+        None,
+        description="verification note or rejection reason; present only for roles that "
+        "may read the narrative; each read is audited",
+    )
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def build(cls, incident: Incident, narrative: str | None) -> IncidentOut:
+    def build(cls, incident: Incident, texts: dict[str, str] | None) -> IncidentOut:
+        """The incident as the API shows it; ``texts`` are the narrative and status reason
+        the reader may see (``services.read_texts``), ``None`` for neither."""
         values = {
-            name: getattr(incident, name) for name in cls.model_fields if hasattr(incident, name)
+            name: getattr(incident, name)
+            for name in cls.model_fields
+            if hasattr(incident, name) and name not in ("narrative", "status_reason")
         }
         values["organisation"] = incident.organisation.code
-        values["narrative"] = narrative
+        values.update(texts or {})
         return cls(**values)
 
 
@@ -140,7 +148,9 @@ class ChangeOut(Schema):
     username: str
     action: str
     changes: dict[str, list[object]]
-    reason: str
+    reason: str | None = Field(
+        description="note or reason given; null for roles that may not read the narrative"
+    )
 
 
 class VerifyIn(Schema):

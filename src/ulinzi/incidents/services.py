@@ -3,7 +3,8 @@ validated by :mod:`ulinzi.incidents.validation` and leaves a line in the history
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from ulinzi.common.problems import Conflict, FieldProblem, InvalidInput, NotAllo
 from ulinzi.incidents import policies, validation
 from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm, Status
 
+# Fields whose values the history never keeps (only that they were set or changed).
 SENSITIVE = ("narrative",)
 
 
@@ -205,17 +207,64 @@ def reject(*, actor: Actor, incident: Incident, reason: str) -> Incident:
     return incident
 
 
-def read_narrative(*, actor: Actor, incident: Incident) -> str | None:
-    """The narrative if the actor may read it (the read is audited), else ``None``."""
+# The incident's texts that only roles that may read narratives see (each read audited).
+READ_AS_NARRATIVE = ("narrative", "status_reason")
+
+
+def read_texts(
+    *, actor: Actor, incident: Incident, names: tuple[str, ...] = READ_AS_NARRATIVE
+) -> dict[str, str] | None:
+    """The texts ``names`` of the incident if the actor may read narratives, else
+    ``None``; reading any that is not empty is audited."""
     if not policies.can_read_narrative(actor, incident):
         return None
-    if incident.narrative:
+    texts = {name: getattr(incident, name) for name in names}
+    read = [name for name, text in texts.items() if text]
+    if read:
         audit.record(
             actor=actor,
             action="read",
             object_type="incident",
             object_id=incident.pk,
             owner_organisation=incident.organisation.code,
-            fields=["narrative"],
+            fields=read,
         )
-    return incident.narrative
+    return texts
+
+
+def read_narrative(*, actor: Actor, incident: Incident) -> str | None:
+    """The narrative if the actor may read it (the read is audited), else ``None``."""
+    texts = read_texts(actor=actor, incident=incident, names=("narrative",))
+    return None if texts is None else texts["narrative"]
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One change as shown: ``reason`` is ``None`` for a reader who may not see it."""
+
+    at: datetime
+    username: str
+    action: str
+    changes: dict[str, Any]
+    reason: str | None
+
+
+def read_history(*, actor: Actor, incident: Incident) -> list[HistoryLine]:
+    """The incident's history, oldest first. Reasons (verification notes, rejection
+    reasons) are free text: hidden from those who may not read the narrative, and their
+    reading is audited."""
+    allowed = policies.can_read_narrative(actor, incident)
+    lines = [
+        HistoryLine(c.at, c.username, c.action, c.changes, c.reason if allowed else None)
+        for c in incident.changes.all()
+    ]
+    if any(line.reason for line in lines):
+        audit.record(
+            actor=actor,
+            action="read",
+            object_type="incident",
+            object_id=incident.pk,
+            owner_organisation=incident.organisation.code,
+            fields=["history.reason"],
+        )
+    return lines

@@ -70,13 +70,15 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_detail(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
     incident = _get(request, incident_id)
+    texts = services.read_texts(actor=who, incident=incident) or {}
     return render(
         request,
         "incidents/detail.html",
         {
             "incident": incident,
-            "narrative": services.read_narrative(actor=who, incident=incident),
-            "history": incident.changes.all(),
+            "narrative": texts.get("narrative"),
+            "status_reason": texts.get("status_reason"),
+            "history": services.read_history(actor=who, incident=incident),
             "can_edit": policies.can_edit(who, incident),
             "can_verify": policies.can_verify(who, incident),
             "certainties": registry.get("certainty").choices(),

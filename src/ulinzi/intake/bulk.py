@@ -3,8 +3,9 @@
 This does what ``bulk_create`` does (one statement or COPY per table per batch) minus
 the per-object ORM work, which would cost more than everything else in an import. Values
 go through each field's own ``get_db_prep_save`` wherever the database representation
-differs from the Python value (UUIDs, dates, JSON, the encrypted narrative), so the rows
-are exactly what the ORM would write. PostgreSQL gets ``COPY``; SQLite ``executemany``.
+differs from the Python value (UUIDs, dates, JSON; the narrative and the source row are
+encrypted with the key set looked up once per batch), so the rows are exactly what the
+ORM would write. PostgreSQL gets ``COPY``; SQLite ``executemany``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
@@ -63,7 +64,8 @@ class Table:
         self.columns = [str(f.column) for f in self.fields]
         self.defaults = {f.attname: _default(f) for f in self.fields}
         self.adapted = {f.attname: f for f in self.fields if type(f).__name__ not in _PLAIN}
-        self.adapted.pop("narrative", None)  # encrypted once per row by the caller
+        for encrypted in ("narrative", "raw_source"):
+            self.adapted.pop(encrypted, None)  # encrypted once per row by the caller
         self.getter = itemgetter(*self.names)
         self.table = model._meta.db_table
 
@@ -169,7 +171,7 @@ class IncidentWriter:
         history row and fact row."""
         stamp = self.incidents.adapted["created_at"].get_db_prep_save(now, connection)
         at = self.changes.adapted["at"].get_db_prep_save(now, connection)
-        encrypt = _encrypter()
+        encrypt = crypto.encrypter()
         base = dict(self.base, created_at=stamp, updated_at=stamp)
         get = self.incidents.getter
         fact_row = self.facts.getter
@@ -191,7 +193,7 @@ class IncidentWriter:
                 rec["occurred_on"] = fact["occurred_on"] = rec["occurred_on"].isoformat()
             rec["types"] = dumps(types)
             rec["resources"] = dumps(resources)
-            rec["raw_source"] = dumps(raw, ensure_ascii=False)
+            rec["raw_source"] = encrypt(dumps(raw, ensure_ascii=False))
             if rec["narrative"]:
                 rec["narrative"] = encrypt(rec["narrative"])
             terms = [(db_key, "type", code) for code in types]
@@ -213,14 +215,3 @@ class IncidentWriter:
             )
         self.facts.insert([b[3] for b in built])
 
-
-def _encrypter() -> Callable[[str], str]:
-    """Encrypt like the narrative field does (:func:`crypto.encrypt`), with the key set
-    looked up once per batch instead of once per row."""
-    fernet = crypto._fernet()
-    prefix = crypto.PREFIX
-
-    def encrypt(text: str) -> str:
-        return prefix + fernet.encrypt(text.encode()).decode()
-
-    return encrypt

