@@ -29,6 +29,7 @@ from ulinzi.incidents.api import router as incidents_router
 from ulinzi.intake.anonymous.api import router as anonymous_router
 from ulinzi.reports.api import router as exports_router
 from ulinzi.vocab.api import router as vocab_router
+from ulinzi.web.api_docs import VendoredSwagger
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ api = NinjaAPI(
     description="Incidents in shared vocabularies, intake, cases, alerts and analysis.",
     urls_namespace="api",
     auth=API_AUTH,
+    docs=VendoredSwagger(),
 )
 
 

@@ -28,7 +28,8 @@
     });
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
+      // Tooltips drawn on the canvas: ECharts' HTML tooltips carry style attributes (CSP).
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { type: "scroll", top: 0 },
       grid: { left: 45, right: 15, top: 40, bottom: 55 },
       xAxis: { type: "category", data: panel.periods.map(function (p) { return data.interval === "month" ? p.slice(0, 7) : p; }), inverse: rtl },
@@ -52,7 +53,7 @@
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "item" },
+      tooltip: { trigger: "item", renderMode: "richText" },
       series: [{
         type: "pie", radius: ["40%", "70%"],
         data: data.certainty.map(function (c) { return { name: c.label, value: c.incidents.v }; })
@@ -136,7 +137,13 @@
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "map-legend");
       var marks = [1, Math.max(2, Math.round(Math.sqrt(top))), top].filter(function (v, i, a) { return v > 0 && a.indexOf(v) === i; });
-      div.innerHTML = marks.map(function (v) { return '<i style="background:' + shade(v, top) + '"></i>' + v; }).join("<br>");
+      marks.forEach(function (v, i) {  // built as elements: no style attribute (CSP)
+        if (i) div.appendChild(document.createElement("br"));
+        var swatch = document.createElement("i");
+        swatch.style.background = shade(v, top);
+        div.appendChild(swatch);
+        div.appendChild(document.createTextNode(String(v)));
+      });
       return div;
     };
     if (top > 0) { legend.addTo(m); }
