@@ -110,6 +110,7 @@ def test_main_pages_run_under_the_policy_with_nothing_blocked_or_fetched_elsewhe
     visit("/incidents/new/", "form [data-domain-select]")
     page.select_option("[data-domain-select]", "health_care_attack")  # ulinzi.js runs
     visit("/report/", "form")
+    visit("/anonymous/", "form")
     visit("/alerts/", "main")
     visit("/alerts/map/", "#alert-map[data-alerts='1']")
     visit("/api/v1/docs", ".swagger-ui .opblock")
