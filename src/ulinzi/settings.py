@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ulinzi.analysis",
     "ulinzi.analysis.linkage",
     "ulinzi.reports",
+    "ulinzi.worker",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,13 @@ TASKS = {
 # alert escalations, deconfliction reminders and stale sends; overdue referrals and
 # complaint stages.
 ULINZI_PERIODIC_CHECKS = ["ulinzi.alerts.tick.tick", "ulinzi.cases.tick.tick"]
+
+# Email: SMTP unless ULINZI_EMAIL_BACKEND names another Django backend; the demo writes
+# each message to a file under ULINZI_EMAIL_FILE_PATH (default $ULINZI_DATA_DIR/mail).
+EMAIL_BACKEND = os.environ.get(
+    "ULINZI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_FILE_PATH = Path(os.environ.get("ULINZI_EMAIL_FILE_PATH", DATA_DIR / "mail"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from ulinzi.accounts.access import Actor, actor_for
 from ulinzi.accounts.models import Organisation
 from ulinzi.alerts import policies, selectors, services
-from ulinzi.alerts.models import Acknowledgement, Alert, Severity
+from ulinzi.alerts.models import Acknowledgement, Alert, DeliveryState, Severity
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
 from ulinzi.vocab import registry
@@ -119,6 +119,11 @@ def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
             "can_cancel": policies.can_cancel(who, alert) and alert.cancelled_at is None,
             "active": alert.is_active(),
             "escalation": getattr(alert, "escalation", None) if board is not None else None,
+            "sending": any(
+                d.state == DeliveryState.QUEUED
+                for row in board or ()
+                for d in row.channels.values()
+            ),
         },
     )
 

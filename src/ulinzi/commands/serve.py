@@ -92,8 +92,10 @@ def _allow_open_files(wanted: int) -> None:
 def run(args: argparse.Namespace) -> int:
     from waitress.server import create_server
 
+    from ulinzi.worker.supervisor import exit_with_parent
     from ulinzi.wsgi import application
 
+    exit_with_parent()
     options = server_options(
         threads=getattr(args, "threads", THREADS),
         connection_limit=getattr(args, "connection_limit", CONNECTION_LIMIT),

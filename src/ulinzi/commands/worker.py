@@ -15,12 +15,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
+    from django.utils.crypto import get_random_string
 
     from ulinzi.alerts.tasks import schedule_tick
+    from ulinzi.worker import heartbeat, supervisor
 
-    schedule_tick()  # the periodic alert/deconfliction check re-enqueues itself from here on
-    options = {"queue_name": args.queue}
+    supervisor.exit_with_parent()
+    worker_id = get_random_string(32)
+    options = {"queue_name": args.queue, "worker_id": worker_id}
     if args.batch:
         options["batch"] = True
-    call_command("db_worker", **options)
+    with heartbeat.beating(worker_id):
+        schedule_tick()  # the periodic alert/deconfliction check re-enqueues itself from here on
+        call_command("db_worker", **options)
     return 0

@@ -27,6 +27,7 @@ from ulinzi.intake import policies, selectors, uploads
 from ulinzi.intake.forms import UploadForm
 from ulinzi.intake.imports import ImportFailed
 from ulinzi.intake.models import ImportRun
+from ulinzi.worker import heartbeat
 
 
 def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
@@ -142,7 +143,7 @@ def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
         __, run = _run_or_refuse(request, run_id)
     except NotAllowed:
         return JsonResponse({"detail": _("Not allowed")}, status=403)
-    response = JsonResponse(selectors.progress(run))
+    response = JsonResponse({**selectors.progress(run), "worker_seen": heartbeat.seen_recently()})
     response["Cache-Control"] = "no-store"
     return response
 

@@ -57,3 +57,16 @@ def sources_of(actor: Actor, incident: Incident) -> list[Incident]:
 
 def runs() -> QuerySet[LinkRun]:
     return LinkRun.objects.all()
+
+
+def queued_runs() -> int:
+    """Linkage runs asked for (``POST /api/v1/linkage/runs``, ``ulinzi link --queue``)
+    that no worker has started yet."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from ulinzi.analysis.linkage.tasks import link_incidents
+
+    return DBTaskResult.objects.filter(
+        task_path=link_incidents.module_path, status=TaskResultStatus.READY
+    ).count()

@@ -29,7 +29,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.review_queue(who, decided=decided), 30).get_page(
         request.GET.get("page")
     )
-    return render(request, "linkage/review_queue.html", {"page": page, "decided": decided})
+    context = {
+        "page": page,
+        "decided": decided,
+        "latest": selectors.runs().first(),
+        "queued": selectors.queued_runs(),
+    }
+    return render(request, "linkage/review_queue.html", context)
 
 
 @login_required

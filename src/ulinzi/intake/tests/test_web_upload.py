@@ -247,7 +247,7 @@ def test_confirm_queues_a_task_that_imports_with_progress(user: Any, settings: A
     assert done == {
         "id": run.pk, "status": "done", "status_label": "Done", "finished": True,
         "percent": 100, "rows_done": 12, "imported": 10, "created": 10, "updated": 0,
-        "unchanged": 0, "rejected": 2, "blank": 0, "message": "",
+        "unchanged": 0, "rejected": 2, "blank": 0, "message": "", "worker_seen": False,
     }  # fmt: skip
     html = client.get(f"/imports/{run.pk}/").content.decode()
     assert f'href="/imports/{run.pk}/rejects.csv"' in html and "Atlantis" in html

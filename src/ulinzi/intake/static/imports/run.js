@@ -32,6 +32,10 @@
       bar.value = data.percent;
       field("percent_text").textContent = data.percent + "%";
     }
+    var notice = root.querySelector("[data-worker-notice]");
+    if (notice) {
+      notice.hidden = data.finished || data.worker_seen;
+    }
     var message = field("message");
     message.textContent = data.message;
     message.hidden = !data.message;

@@ -1,0 +1,86 @@
+"""Demo linkage: the same incidents reported by two organisations, and one finished run.
+
+The public datasets of the demo share too little detail to link (docs/linkage.md), so
+Amani's monitor reports some of the grave violations and protection incidents that the
+cluster generated, as a second monitor who heard of the same event would: a third as
+they were, a third with the date a day or two off and a count that differs, a third a
+week off with the perpetrator unknown. The run links the first kind, leaves most of the
+second for review, and keeps the third apart. Safe to run again: nothing is duplicated
+and no second run is made.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.models import User
+from ulinzi.analysis.linkage import services
+from ulinzi.analysis.linkage.models import LinkRun
+from ulinzi.demo.generated import NARRATIVE
+from ulinzi.incidents import services as incidents
+from ulinzi.incidents.models import Incident
+
+ECHOES = 120
+
+
+def _echo(n: int, original: Incident, rng: random.Random) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "source_id": f"demo-echo-{n:04d}",
+        "domain": original.domain,
+        "types": list(original.types),
+        "occurred_on": original.occurred_on,
+        "occurred_precision": original.occurred_precision,
+        "country": original.country,
+        "admin1_pcode": original.admin1_pcode,
+        "admin1_name": original.admin1_name,
+        "cause": original.cause,
+        "certainty": original.certainty,
+        "perpetrator": original.perpetrator,
+        "killed": original.killed,
+        "injured": original.injured,
+        "narrative": NARRATIVE,
+    }
+    if n % 3 == 1:
+        data["occurred_on"] = original.occurred_on + timedelta(days=rng.choice([-2, -1, 1, 2]))
+        data["injured"] = (original.injured or 0) + 1
+    elif n % 3 == 2:
+        data["occurred_on"] = original.occurred_on + timedelta(days=rng.choice([-6, -4, 4, 6]))
+        data.update(perpetrator="unknown", killed=None, injured=None)
+    return data
+
+
+def echo_reports(count: int = ECHOES, seed: int = 2026) -> int:
+    """Amani's own reports of ``count`` of the cluster's generated incidents; new ones."""
+    rng = random.Random(seed)
+    amani = actor_for(User.objects.get(username="monitor2"))
+    originals = Incident.objects.filter(
+        organisation__code="cluster",
+        source_id__startswith="demo-",
+        domain__in=["grave_violation", "protection"],
+    ).order_by("source_id")[:count]
+    created = 0
+    for n, original in enumerate(originals):
+        _, new = incidents.create(actor=amani, data=_echo(n, original, rng))
+        created += int(new)
+    return created
+
+
+def load(echo: Callable[[str], None]) -> LinkRun:
+    """The echo reports and one finished linkage run (the first one, kept)."""
+    new = echo_reports()
+    echo(f"second reports of the same incidents by amani: {new} new")
+    run = LinkRun.objects.filter(state=LinkRun.State.DONE).first()
+    if run is None:
+        run = services.run_linkage()
+        if run.state != LinkRun.State.DONE:
+            echo(f"linkage run failed: {run.error}")
+            return run
+    echo(
+        f"linkage run {run.pk}: {run.reports} reports, {run.linked} linked, "
+        f"{run.review_pairs} pairs to review"
+    )
+    return run
