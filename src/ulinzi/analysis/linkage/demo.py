@@ -4,9 +4,9 @@ The public datasets of the demo share too little detail to link (docs/linkage.md
 Amani's monitor reports some of the grave violations and protection incidents that the
 cluster generated, as a second monitor who heard of the same event would: a third as
 they were, a third with the date a day or two off and a count that differs, a third a
-week off with the perpetrator unknown. The run links the first kind, leaves most of the
-second for review, and keeps the third apart. Safe to run again: nothing is duplicated
-and no second run is made.
+week off with the perpetrator unknown. The run links most of the first kind (the rest
+and most of the second wait for review) and keeps the third apart. Safe to run again:
+nothing is duplicated and no second run is made.
 """
 
 from __future__ import annotations
