@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-MIGRATE = ("django_tasks_database", "audit", "alerts", "deconfliction")
+MIGRATE = ("django_tasks_database", "audit", "alerts", "deconfliction", "worker")
 
 
 def prepare(url: str, count: int) -> None:
