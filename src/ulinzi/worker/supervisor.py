@@ -31,7 +31,9 @@ PARENT_ENV = "ULINZI_SUPERVISOR_PID"
 GRACE_SECONDS = 15.0
 RESTARTS = 5
 POLL_SECONDS = 0.5
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 def ulinzi_command(*args: str) -> list[str]:
