@@ -21,6 +21,7 @@ from ulinzi.audit.api import router as audit_router
 from ulinzi.cases.api.cases import router as cases_router
 from ulinzi.cases.api.complaints import router as complaints_router
 from ulinzi.cases.api.referrals import router as referrals_router
+from ulinzi.common import versioning
 from ulinzi.common.api_auth import API_AUTH
 from ulinzi.common.problems import Conflict, InvalidInput, NotAllowed, NotFound, problem
 from ulinzi.common.slowhash import Busy, busy_response
@@ -94,6 +95,14 @@ def on_invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
 def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     errors = [p.as_dict() for p in exc.problems]
     return _problem_response(409, problem(409, "Conflict", str(exc), errors=errors))
+
+
+@api.exception_handler(versioning.StaleVersion)
+def on_stale_version(request: HttpRequest, exc: versioning.StaleVersion) -> HttpResponse:
+    body = problem(412, "Precondition failed", str(exc), version=exc.current)
+    response = _problem_response(412, body)
+    response["ETag"] = versioning.etag(exc.current)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Query, Router, Schema
 
+from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import NotAllowed
 from ulinzi.incidents import policies, selectors, services
@@ -21,6 +22,12 @@ from ulinzi.incidents.schemas import (
 )
 
 router = Router(tags=["incidents"])
+
+IF_MATCH = Header(
+    None,
+    alias=versioning.HEADER,
+    description="the ETag you read; a stale one is refused with 412 and the current version",
+)
 
 
 class ListParams(Schema):
@@ -40,10 +47,12 @@ class ListParams(Schema):
     limit: int = 50
 
 
-def _out(request: HttpRequest, incident: object) -> IncidentOut:
+def _out(request: HttpRequest, incident: object, response: HttpResponse) -> IncidentOut:
+    """The incident as the caller may see it, its version as the response's ETag."""
     from ulinzi.incidents.models import Incident
 
     assert isinstance(incident, Incident)
+    versioning.set_etag(response, incident)
     return IncidentOut.build(incident, services.read_texts(actor=actor(request), incident=incident))
 
 
@@ -73,7 +82,9 @@ def list_incidents(request: HttpRequest, params: Query[ListParams]) -> dict[str,
         "naming `source_id`, nothing of the record)."
     ),
 )
-def create_incident(request: HttpRequest, payload: IncidentIn) -> tuple[int, IncidentOut]:
+def create_incident(
+    request: HttpRequest, payload: IncidentIn, response: HttpResponse
+) -> tuple[int, IncidentOut]:
     data = payload.dict(exclude={"organisation", "status"}, exclude_unset=True)
     for required in ("domain", "occurred_on", "country"):
         data[required] = getattr(payload, required)
@@ -81,20 +92,39 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> tuple[int, Inc
     incident, created = services.create(
         actor=actor(request), data=data, organisation=payload.organisation, status=status
     )
-    return (201 if created else 200), _out(request, incident)
+    return (201 if created else 200), _out(request, incident, response)
 
 
-@router.get("/{incident_id}", response=IncidentOut, summary="One incident")
-def get_incident(request: HttpRequest, incident_id: UUID) -> IncidentOut:
-    return _out(request, selectors.get(actor(request), incident_id))
+@router.get("/{incident_id}", response=IncidentOut, summary="One incident (with its ETag)")
+def get_incident(request: HttpRequest, incident_id: UUID, response: HttpResponse) -> IncidentOut:
+    return _out(request, selectors.get(actor(request), incident_id), response)
 
 
-@router.patch("/{incident_id}", response=IncidentOut, summary="Change an incident")
-def patch_incident(request: HttpRequest, incident_id: UUID, payload: IncidentPatch) -> IncidentOut:
+@router.patch(
+    "/{incident_id}",
+    response=IncidentOut,
+    summary="Change an incident",
+    description=(
+        "Writes only the fields sent, on the incident as it is now. With `If-Match`, "
+        "refused with 412 (and the current version) if it changed since."
+    ),
+)
+def patch_incident(
+    request: HttpRequest,
+    incident_id: UUID,
+    payload: IncidentPatch,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+) -> IncidentOut:
     who = actor(request)
     incident = selectors.get(who, incident_id)
-    data = payload.dict(exclude_unset=True)
-    return _out(request, services.update(actor=who, incident=incident, data=data))
+    changed = services.update(
+        actor=who,
+        incident=incident,
+        data=payload.dict(exclude_unset=True),
+        version=versioning.expected(if_match),
+    )
+    return _out(request, changed, response)
 
 
 @router.get("/{incident_id}/history", response=list[ChangeOut], summary="Change history")
@@ -104,19 +134,36 @@ def incident_history(request: HttpRequest, incident_id: UUID) -> list[object]:
 
 
 @router.post("/{incident_id}/verify", response=IncidentOut, summary="Verify an incident")
-def verify_incident(request: HttpRequest, incident_id: UUID, payload: VerifyIn) -> IncidentOut:
+def verify_incident(
+    request: HttpRequest,
+    incident_id: UUID,
+    payload: VerifyIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+) -> IncidentOut:
     who = actor(request)
     incident = selectors.get(who, incident_id)
-    return _out(
-        request,
-        services.verify(
-            actor=who, incident=incident, certainty=payload.certainty, note=payload.note
-        ),
+    verified = services.verify(
+        actor=who,
+        incident=incident,
+        certainty=payload.certainty,
+        note=payload.note,
+        version=versioning.expected(if_match),
     )
+    return _out(request, verified, response)
 
 
 @router.post("/{incident_id}/reject", response=IncidentOut, summary="Reject with a reason")
-def reject_incident(request: HttpRequest, incident_id: UUID, payload: RejectIn) -> IncidentOut:
+def reject_incident(
+    request: HttpRequest,
+    incident_id: UUID,
+    payload: RejectIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+) -> IncidentOut:
     who = actor(request)
     incident = selectors.get(who, incident_id)
-    return _out(request, services.reject(actor=who, incident=incident, reason=payload.reason))
+    rejected = services.reject(
+        actor=who, incident=incident, reason=payload.reason, version=versioning.expected(if_match)
+    )
+    return _out(request, rejected, response)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.common.problems import FieldProblem, InvalidInput
+from ulinzi.common.versioning import VersionField
 from ulinzi.incidents import policies, validation
 from ulinzi.incidents.models import COUNT_KINDS, Incident
 from ulinzi.incidents.selectors import NOT_RECORDED
@@ -184,9 +185,13 @@ class IncidentForm(forms.Form):
         *args: Any,
         actor: Actor | None = None,
         narrative_allowed: bool = True,
+        versioned: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.saved_now: dict[str, str] = {}  # after a stale save: what is saved now
+        if versioned:
+            self.fields["version"] = VersionField()
         for kind in COUNT_KINDS:
             for group, group_label in GROUP_LABELS.items():
                 label = str(COUNT_LABELS[kind])
@@ -217,9 +222,10 @@ class IncidentForm(forms.Form):
 
     @classmethod
     def initial_for(cls, incident: Incident) -> dict[str, Any]:
-        """The form's starting values from a recorded incident (narrative left out)."""
+        """The form's starting values from a recorded incident (narrative left out),
+        with the version they were read at."""
         names = set(validation.EDITABLE_FIELDS) - {"narrative", "source_id"}
-        return {name: getattr(incident, name) for name in names}
+        return {name: getattr(incident, name) for name in names} | {"version": incident.version}
 
     # -- validation with messages in the user's language -------------------------------
 
@@ -295,6 +301,7 @@ class IncidentForm(forms.Form):
             attrs["aria-invalid"] = "true"
         if ids and not isinstance(bound.field.widget, forms.CheckboxSelectMultiple):
             attrs["aria-describedby"] = " ".join(ids)
+        setattr(bound, "saved_now", self.saved_now.get(bound.name))  # noqa: B010
         return bound
 
     def sections(self) -> Iterator[Section]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ulinzi.accounts.models import Organisation
 from ulinzi.common.fields import EncryptedJSONField, EncryptedTextField
+from ulinzi.common.versioning import version_field
 
 COUNT_KINDS = ("killed", "injured", "abducted", "arrested", "detained")
 COUNT_GROUPS = ("", "_health_workers", "_patients", "_children")
@@ -88,6 +89,7 @@ class Incident(models.Model):
     raw_source = EncryptedJSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()  # one more at every change: the API's ETag
 
     killed = models.PositiveIntegerField(null=True, blank=True)
     killed_health_workers = models.PositiveIntegerField(null=True, blank=True)

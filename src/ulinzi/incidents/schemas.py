@@ -123,6 +123,7 @@ class IncidentOut(_Counts):
     )
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="one more at every change; also the ETag")
 
     @classmethod
     def build(cls, incident: Incident, texts: dict[str, str] | None) -> IncidentOut:

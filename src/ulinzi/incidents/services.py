@@ -1,5 +1,7 @@
 """Writes to incidents: create (idempotent), change, verify, reject. Every write is
-validated by :mod:`ulinzi.incidents.validation` and leaves a line in the history."""
+validated by :mod:`ulinzi.incidents.validation` and leaves a line in the history; every
+change to a recorded incident goes through :func:`_commit`, on the row as it is now,
+locked (:mod:`ulinzi.common.versioning`)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.utils import timezone
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.audit import services as audit
+from ulinzi.common import versioning
 from ulinzi.common.problems import Conflict, FieldProblem, InvalidInput, NotAllowed
 from ulinzi.incidents import policies, validation
 from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm, Status
@@ -125,25 +128,50 @@ def create(
     return incident, True
 
 
-@transaction.atomic
-def update(*, actor: Actor, incident: Incident, data: dict[str, Any]) -> Incident:
-    """Change fields of an incident; the history keeps old and new values."""
-    if not policies.can_edit(actor, incident):
-        raise NotAllowed("you cannot change this incident")
-    if "narrative" in data and not policies.can_read_narrative(actor, incident):
-        raise NotAllowed("you cannot change the narrative of this incident")
-    before = _snapshot(incident)
-    cleaned = validation.clean(data, current=before)
-    changes: dict[str, Any] = {}
-    for name, value in cleaned.items():
-        if before.get(name) != value:
-            setattr(incident, name, value)
-            changes[name] = (
-                ["(hidden)", "(changed)"]
-                if name in SENSITIVE
-                else [_jsonable(before.get(name)), _jsonable(value)]
-            )
-    if changes:
+def _current(incident: Incident) -> Incident:
+    """The incident as it is now, its row locked until the transaction ends."""
+    return versioning.locked(Incident.objects.select_related("organisation"), incident.pk)
+
+
+def _commit(
+    actor: Actor, incident: Incident, action: str, changes: dict[str, Any], reason: str = ""
+) -> None:
+    """The one write of a change to a recorded incident (inside the transaction that
+    locked it): its next version, the row, its terms when types or resources changed, a
+    line of history. Its counting copy follows from the save."""
+    incident.version += 1
+    incident.save()
+    if "types" in changes or "resources" in changes:
+        sync_terms(incident)
+    _history(actor, incident, action, changes, reason)
+
+
+def update(
+    *, actor: Actor, incident: Incident, data: dict[str, Any], version: int | None = None
+) -> Incident:
+    """Change the fields named in ``data`` of the incident as it is now (changes others
+    made meanwhile to other fields stay); the history keeps old and new values. With
+    ``version``, refuse with :class:`StaleVersion` if the incident has moved on."""
+    with transaction.atomic():
+        incident = _current(incident)
+        if not policies.can_edit(actor, incident):
+            raise NotAllowed("you cannot change this incident")
+        if "narrative" in data and not policies.can_read_narrative(actor, incident):
+            raise NotAllowed("you cannot change the narrative of this incident")
+        versioning.check(version, incident, "incident")
+        before = _snapshot(incident)
+        cleaned = validation.clean(data, current=before)
+        changes: dict[str, Any] = {}
+        for name, value in cleaned.items():
+            if before.get(name) != value:
+                setattr(incident, name, value)
+                changes[name] = (
+                    ["(hidden)", "(changed)"]
+                    if name in SENSITIVE
+                    else [_jsonable(before.get(name)), _jsonable(value)]
+                )
+        if not changes:
+            return incident
         if (
             "source_id" in changes
             and Incident.objects.filter(
@@ -155,55 +183,65 @@ def update(*, actor: Actor, incident: Incident, data: dict[str, Any]) -> Inciden
             raise InvalidInput(
                 [FieldProblem("source_id", "another incident of your organisation has it")]
             )
-        incident.save()
-        if "types" in changes or "resources" in changes:
-            sync_terms(incident)
-        _history(actor, incident, "updated", changes)
+        _commit(actor, incident, "updated", changes)
     return incident
 
 
-@transaction.atomic
 def verify(
-    *, actor: Actor, incident: Incident, certainty: str | None = None, note: str = ""
+    *,
+    actor: Actor,
+    incident: Incident,
+    certainty: str | None = None,
+    note: str = "",
+    version: int | None = None,
 ) -> Incident:
     """Mark an incident verified (optionally grading its certainty)."""
-    if not policies.can_verify(actor, incident):
-        raise NotAllowed(
-            "only a coordinator or investigator of the reporting organisation can verify"
-        )
-    if incident.status == Status.DUPLICATE:
-        raise InvalidInput(
-            [FieldProblem("status", "a duplicate cannot be verified; verify its canonical record")]
-        )
-    changes: dict[str, Any] = {"status": [incident.status, Status.VERIFIED]}
-    if certainty is not None:
-        validation.clean({"certainty": certainty}, current=_snapshot(incident))
-        changes["certainty"] = [incident.certainty, certainty]
-        incident.certainty = certainty
-    incident.status = Status.VERIFIED
-    incident.status_reason = note
-    incident.verified_by = actor.user
-    incident.verified_at = timezone.now()
-    incident.save()
-    _history(actor, incident, "verified", changes, note)
+    with transaction.atomic():
+        incident = _current(incident)
+        if not policies.can_verify(actor, incident):
+            raise NotAllowed(
+                "only a coordinator or investigator of the reporting organisation can verify"
+            )
+        versioning.check(version, incident, "incident")
+        if incident.status == Status.DUPLICATE:
+            raise InvalidInput(
+                [
+                    FieldProblem(
+                        "status", "a duplicate cannot be verified; verify its canonical record"
+                    )
+                ]
+            )
+        changes: dict[str, Any] = {"status": [incident.status, Status.VERIFIED]}
+        if certainty is not None:
+            validation.clean({"certainty": certainty}, current=_snapshot(incident))
+            changes["certainty"] = [incident.certainty, certainty]
+            incident.certainty = certainty
+        incident.status = Status.VERIFIED
+        incident.status_reason = note
+        incident.verified_by = actor.user
+        incident.verified_at = timezone.now()
+        _commit(actor, incident, "verified", changes, note)
     return incident
 
 
-@transaction.atomic
-def reject(*, actor: Actor, incident: Incident, reason: str) -> Incident:
+def reject(
+    *, actor: Actor, incident: Incident, reason: str, version: int | None = None
+) -> Incident:
     """Reject an incident; a reason is required and kept."""
-    if not policies.can_verify(actor, incident):
-        raise NotAllowed(
-            "only a coordinator or investigator of the reporting organisation can reject"
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput([FieldProblem("reason", "is required to reject an incident")])
-    changes = {"status": [incident.status, Status.REJECTED]}
-    incident.status = Status.REJECTED
-    incident.status_reason = reason
-    incident.save()
-    _history(actor, incident, "rejected", changes, reason)
+    with transaction.atomic():
+        incident = _current(incident)
+        if not policies.can_verify(actor, incident):
+            raise NotAllowed(
+                "only a coordinator or investigator of the reporting organisation can reject"
+            )
+        versioning.check(version, incident, "incident")
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidInput([FieldProblem("reason", "is required to reject an incident")])
+        changes = {"status": [incident.status, Status.REJECTED]}
+        incident.status = Status.REJECTED
+        incident.status_reason = reason
+        _commit(actor, incident, "rejected", changes, reason)
     return incident
 
 

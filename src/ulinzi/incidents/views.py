@@ -5,6 +5,7 @@ No rules live here: access is asked of :mod:`policies`, reads go through
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ulinzi.accounts.access import actor_for
+from ulinzi.common import versioning
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
 from ulinzi.incidents import policies, selectors, services
@@ -66,10 +68,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def incident_detail(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+def _detail(
+    request: HttpRequest, incident: Incident, posted: dict[str, str] | None = None
+) -> HttpResponse:
     who = actor_for(request.user)
-    incident = _get(request, incident_id)
     texts = services.read_texts(actor=who, incident=incident) or {}
     return render(
         request,
@@ -82,8 +84,15 @@ def incident_detail(request: HttpRequest, incident_id: UUID) -> HttpResponse:
             "can_edit": policies.can_edit(who, incident),
             "can_verify": policies.can_verify(who, incident),
             "certainties": registry.get("certainty").choices(),
+            "posted": posted or {},
         },
+        status=409 if posted else 200,
     )
+
+
+@login_required
+def incident_detail(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    return _detail(request, _get(request, incident_id))
 
 
 @login_required
@@ -119,10 +128,24 @@ def incident_edit(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     initial = IncidentForm.initial_for(incident)
     if narrative_allowed and request.method != "POST":
         initial["narrative"] = services.read_narrative(actor=who, incident=incident)
-    form = IncidentForm(request.POST or None, initial=initial, narrative_allowed=narrative_allowed)
+    options: dict[str, Any] = {
+        "initial": initial,
+        "narrative_allowed": narrative_allowed,
+        "versioned": True,
+    }
+    form = IncidentForm(request.POST or None, **options)
+    status = 200
     if request.method == "POST" and form.is_valid() and form.check_rules():
         try:
-            services.update(actor=who, incident=incident, data=form.incident_data())
+            services.update(
+                actor=who,
+                incident=incident,
+                data=form.incident_data(),
+                version=form.cleaned_data["version"],
+            )
+        except versioning.StaleVersion as stale:
+            form = _conflict(request, incident.pk, stale, options)
+            status = 409
         except InvalidInput as exc:
             form.add_problems(exc.problems)
         except NotAllowed:
@@ -130,7 +153,42 @@ def incident_edit(request: HttpRequest, incident_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("incidents:detail", incident_id=incident.pk)
-    return render(request, "incidents/form.html", {"form": form, "editing": incident})
+    return render(
+        request, "incidents/form.html", {"form": form, "editing": incident}, status=status
+    )
+
+
+def _conflict(
+    request: HttpRequest,
+    incident_id: UUID,
+    stale: versioning.StaleVersion,
+    options: dict[str, Any],
+) -> IncidentForm:
+    """The form again after a stale save: what the user entered, now based on the
+    current version, with what is saved now beside each field where it differs."""
+    who = actor_for(request.user)
+    current = _get(request, incident_id)
+    saved = IncidentForm.initial_for(current)
+    if options["narrative_allowed"]:
+        saved["narrative"] = services.read_narrative(actor=who, incident=current)
+    again = versioning.rebound(IncidentForm, request.POST, stale.current, **options)
+    again.saved_now = versioning.saved_now(again, saved)
+    messages.warning(request, versioning.CONFLICT_MESSAGE)
+    return again
+
+
+def _stale_action(request: HttpRequest, incident_id: UUID, names: tuple[str, ...]) -> HttpResponse:
+    """The incident as it is now, after a verification or rejection made on an older
+    version, with what the user entered still in its form."""
+    messages.warning(
+        request,
+        _(
+            "Someone else changed this incident after you opened it. Check it as it is "
+            "now (what you entered is kept) and send again."
+        ),
+    )
+    posted = {name: request.POST.get(name, "") for name in names}
+    return _detail(request, _get(request, incident_id), posted)
 
 
 @login_required
@@ -144,7 +202,10 @@ def incident_verify(request: HttpRequest, incident_id: UUID) -> HttpResponse:
             incident=incident,
             certainty=request.POST.get("certainty") or None,
             note=request.POST.get("note", ""),
+            version=versioning.posted(request),
         )
+    except versioning.StaleVersion:
+        return _stale_action(request, incident_id, ("certainty", "note"))
     except NotAllowed:
         return forbidden(
             request,
@@ -171,7 +232,14 @@ def incident_reject(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
     incident = _get(request, incident_id)
     try:
-        services.reject(actor=who, incident=incident, reason=request.POST.get("reason", ""))
+        services.reject(
+            actor=who,
+            incident=incident,
+            reason=request.POST.get("reason", ""),
+            version=versioning.posted(request),
+        )
+    except versioning.StaleVersion:
+        return _stale_action(request, incident_id, ("reason",))
     except NotAllowed:
         return forbidden(
             request,

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ulinzi.incidents import facts, services
@@ -207,7 +208,7 @@ class Store:
     def _update(self, pk: Any, item: Pending, raw: dict[str, Any], changes: dict[str, Any]) -> None:
         values = {name: new for name, (_, new) in changes.items()}
         values["updated_at"] = timezone.now()
-        Incident.objects.filter(pk=pk).update(**values)
+        Incident.objects.filter(pk=pk).update(**values, version=F("version") + 1)
         if "types" in changes or "resources" in changes:
             incident = Incident.objects.only("pk", "types", "resources").get(pk=pk)
             services.sync_terms(incident)

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ulinzi.accounts.access import Actor
@@ -280,7 +281,10 @@ def _write_changes(run: LinkRun | None, info: dict[str, _Info], now: Any) -> Non
         incident.status = item.status
         incident.certainty = item.certainty
         incident.updated_at = now
-    Incident.objects.bulk_update(incidents, ["status", "certainty", "updated_at"], batch_size=BATCH)
+        incident.version = F("version") + 1  # type: ignore[assignment]
+    Incident.objects.bulk_update(
+        incidents, ["status", "certainty", "updated_at", "version"], batch_size=BATCH
+    )
     facts.refresh([i.pk for i in incidents])
     user = run.started_by if run else None
     history = []

@@ -190,7 +190,8 @@ def test_the_detail_page_shows_the_history(make_incident: Any, user: Any) -> Non
     incident = make_incident("monitor", killed=1, admin1_name="Kharkiv")
     monitor = signed_in("monitor")
     response = monitor.post(
-        f"/incidents/{incident.id}/edit/", form_data(killed="4", admin1_name="Kharkiv")
+        f"/incidents/{incident.id}/edit/",
+        form_data(killed="4", admin1_name="Kharkiv", version=incident.version),
     )
     assert response.status_code == 302
     coordinator = signed_in("coordinator")
@@ -342,7 +343,9 @@ def test_a_reporter_records_and_edits_their_own_submission(demo_orgs: Any) -> No
     client = signed_in("reporter")
     client.post("/incidents/new/", form_data())
     incident = Incident.objects.get()
-    response = client.post(f"/incidents/{incident.id}/edit/", form_data(killed="5"))
+    response = client.post(
+        f"/incidents/{incident.id}/edit/", form_data(killed="5", version=incident.version)
+    )
     assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.killed == 5

@@ -1,0 +1,159 @@
+"""Versions of mutable records, so that no acknowledged change is lost.
+
+Every mutable record has a ``version`` (1 when created, one more at each change). The API
+sends it as a strong ``ETag`` (``"3"``) on reads and writes; a write that sends
+``If-Match`` is refused with 412 (:class:`StaleVersion`, answered with the current
+version) when the record has moved on. A write without it changes only the fields it
+names, on the current row, locked for the time of the write (:func:`locked`). Web forms
+carry the version in a hidden field (:class:`VersionField`) and show a stale save as a
+conflict, keeping what the user typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+from django import forms
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from ulinzi.common.problems import FieldProblem, InvalidInput
+
+HEADER = "If-Match"
+_ONE_TAG = re.compile(r'^\s*(?:W/)?"(\d{1,18})"\s*$')
+
+M = TypeVar("M", bound=models.Model)
+F = TypeVar("F", bound=forms.Form)
+
+
+class StaleVersion(Exception):
+    """The record is at ``current``, not at the version the writer started from."""
+
+    def __init__(self, current: int, what: str = "record") -> None:
+        super().__init__(
+            f"the {what} was changed by someone else: it is now at version {current}; "
+            "read it again and apply your change to that"
+        )
+        self.current = current
+
+
+def version_field() -> models.PositiveIntegerField:
+    """The ``version`` column every mutable record has."""
+    return models.PositiveIntegerField(default=1, editable=False)
+
+
+def etag(version: int) -> str:
+    """The ETag of a record at ``version``."""
+    return f'"{version}"'
+
+
+def set_etag(response: HttpResponse, record: Any) -> None:
+    """Send the record's version as the response's ``ETag``."""
+    response["ETag"] = etag(record.version)
+
+
+def expected(header: str | None) -> int | None:
+    """The version an ``If-Match`` value asks for; None when absent or ``*`` (any)."""
+    if header is None or header.strip() in ("", "*"):
+        return None
+    found = _ONE_TAG.match(header)
+    if found is None:
+        raise InvalidInput(
+            [FieldProblem(HEADER, 'send one ETag as this API gave it, e.g. "3", or *', header)]
+        )
+    return int(found.group(1))
+
+
+def requested(request: HttpRequest) -> int | None:
+    """The version the request's ``If-Match`` header asks for (see :func:`expected`)."""
+    return expected(request.headers.get(HEADER))
+
+
+def posted(request: HttpRequest) -> int | None:
+    """The version a page's form was shown at (its hidden ``version``), if it sent one."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def check(wanted: int | None, record: Any, what: str = "record") -> None:
+    """Refuse with :class:`StaleVersion` when ``wanted`` is given and is not the
+    record's version."""
+    if wanted is not None and wanted != record.version:
+        raise StaleVersion(record.version, what)
+
+
+def locked(queryset: models.QuerySet[M], pk: Any) -> M:
+    """The row as it is now, locked until the surrounding transaction ends (PostgreSQL:
+    ``SELECT ... FOR UPDATE``; SQLite takes its write lock when the transaction begins,
+    Ulinzi's transactions being ``IMMEDIATE``). Call inside ``transaction.atomic``."""
+    return queryset.select_for_update(of=("self",)).get(pk=pk)
+
+
+class VersionField(forms.IntegerField):
+    """The version a form was filled in from, sent back with it (hidden)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault(
+            "error_messages",
+            {"required": _("This page is out of date: open the record again to edit it.")},
+        )
+        super().__init__(**kwargs)
+
+
+def _labels(choices: Iterable[Any]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):  # a group of choices
+            labels.update(_labels(label))
+        else:
+            labels[str(value)] = str(label)
+    return labels
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    """A saved value as the form's field names it."""
+    if value in (None, "", [], ()):
+        return "—"
+    labels = _labels(getattr(field, "choices", ()))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return labels.get(str(value), str(value))
+
+
+def saved_now(form: forms.Form, current: Mapping[str, Any]) -> dict[str, str]:
+    """After a stale save: for each field where what the user entered differs from the
+    record as saved now, the saved value, named as the field names it. The user's
+    input stays in the form."""
+    return {
+        name: _shown(field, current[name])
+        for name, field in form.fields.items()
+        if name in current
+        and not isinstance(field, VersionField)
+        and field.has_changed(current[name], form[name].data)
+    }
+
+
+def rebound(form_class: type[F], data: Any, version: int, **kwargs: Any) -> F:
+    """The form bound again to what the user sent, now based on ``version``, so that a
+    second save keeps their input over what is saved now."""
+    data = data.copy()
+    data["version"] = str(version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
+
+
+CONFLICT_MESSAGE = _(
+    "Someone else saved this record while you were editing it. What is saved now is "
+    "shown beside each field where it differs from what you entered; what you entered "
+    "is kept. Check it and save again to keep it."
+)
