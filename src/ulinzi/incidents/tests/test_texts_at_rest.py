@@ -135,10 +135,7 @@ def test_the_page_shows_reasons_only_to_narrative_readers(rejected: str) -> None
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_encrypts_what_was_stored_in_clear(make_incident: Any) -> None:
-    before, after = (
-        [("incidents", "0003_fewer_indexes")],
-        [("incidents", "0004_encrypt_reasons_and_raw_source")],
-    )
+    before = [("incidents", "0003_fewer_indexes")]
     incident = make_incident("monitor", narrative="kept encrypted all along")
     executor = MigrationExecutor(connection)
     executor.migrate(before)
@@ -158,7 +155,7 @@ def test_the_migration_encrypts_what_was_stored_in_clear(make_incident: Any) -> 
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
-        executor.migrate(after)
+        executor.migrate(executor.loader.graph.leaf_nodes("incidents"))  # back to the latest
     raw = _stored("SELECT raw_source FROM incidents_incident WHERE id = %s", incident.pk)
     reason = _stored("SELECT status_reason FROM incidents_incident WHERE id = %s", incident.pk)
     assert crypto.is_ciphertext(raw) and crypto.is_ciphertext(reason)
