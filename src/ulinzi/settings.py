@@ -119,6 +119,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # One test database per test process, so concurrent runs never share one.
     DATABASES["default"]["TEST"] = {"NAME": f"test_ulinzi_{os.getpid()}"}
+    # Keep each request thread's connection (a new PostgreSQL connection per request
+    # costs a server process start); checked before reuse, closed after errors.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("ULINZI_DB_CONN_MAX_AGE") or 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -242,11 +246,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"quiet_busy": {"()": "ulinzi.common.slowhash.QuietBusy"}},
+    "filters": {
+        "quiet_busy": {"()": "ulinzi.common.slowhash.QuietBusy"},
+        "once_a_minute": {"()": "ulinzi.common.log.OncePerMinute"},
+    },
     "handlers": {"console": {"class": "ulinzi.common.log.StderrHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ULINZI_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["quiet_busy"]},
+        "waitress.queue": {"filters": ["once_a_minute"]},  # one line per queued request
     },
 }

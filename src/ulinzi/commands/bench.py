@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -20,6 +21,7 @@ BENCHES = {
     "export": "export_bench.py",
     "linkage": "linkage_bench.py",
     "estimate": "estimate_bench.py",
+    "load": "load_bench.py",
 }
 BENCH_DIR = Path(__file__).resolve().parents[3] / "bench"
 
@@ -37,6 +39,7 @@ def _load(filename: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"ulinzi_bench_{path.stem}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

@@ -17,7 +17,7 @@ from typing import Any
 
 HELP = "run the web server"
 THREADS = 8
-CONNECTION_LIMIT = 4000
+CONNECTION_LIMIT = 2000
 CHANNEL_TIMEOUT = 10
 
 

@@ -1,9 +1,12 @@
-"""The console log handler."""
+"""The console log handler, and a filter that lets a repeated warning through once a
+minute."""
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
 from typing import TextIO
 
 
@@ -22,3 +25,23 @@ class StderrHandler(logging.StreamHandler[TextIO]):
     def flush(self) -> None:
         self.stream = sys.stderr
         super().flush()
+
+
+class OncePerMinute(logging.Filter):
+    """Lets one record of a logger through per ``seconds`` (60) and drops the rest: for
+    lines a server writes per request under load (waitress's "Task queue depth is N"),
+    which would otherwise add a disk write to every request of an overload."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last.get(record.name, -self.seconds) < self.seconds:
+                return False
+            self._last[record.name] = now
+        return True
