@@ -4,7 +4,8 @@ Every mutable record has a ``version`` (1 when created, one more at each change)
 sends it as a strong ``ETag`` (``"3"``) on reads and writes; a write that sends
 ``If-Match`` is refused with 412 (:class:`StaleVersion`, answered with the current
 version) when the record has moved on. A write without it changes only the fields it
-names, on the current row, locked for the time of the write (:func:`locked`). Web forms
+names, on the current row, locked for the time of the write (:func:`lock`), and moves
+the version on in the same ``UPDATE`` (:func:`save`). Web forms
 carry the version in a hidden field (:class:`VersionField`) and show a stale save as a
 conflict, keeping what the user typed.
 """
@@ -20,13 +21,19 @@ from django import forms
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from ninja import Header
 
 from ulinzi.common.problems import FieldProblem, InvalidInput
 
 HEADER = "If-Match"
+# The If-Match parameter of an API write (documented in the OpenAPI).
+IF_MATCH: Any = Header(
+    None,
+    alias=HEADER,
+    description="the ETag you read; a stale one is refused with 412 and the current version",
+)
 _ONE_TAG = re.compile(r'^\s*(?:W/)?"(\d{1,18})"\s*$')
 
-M = TypeVar("M", bound=models.Model)
 F = TypeVar("F", bound=forms.Form)
 
 
@@ -86,11 +93,23 @@ def check(wanted: int | None, record: Any, what: str = "record") -> None:
         raise StaleVersion(record.version, what)
 
 
-def locked(queryset: models.QuerySet[M], pk: Any) -> M:
-    """The row as it is now, locked until the surrounding transaction ends (PostgreSQL:
-    ``SELECT ... FOR UPDATE``; SQLite takes its write lock when the transaction begins,
-    Ulinzi's transactions being ``IMMEDIATE``). Call inside ``transaction.atomic``."""
-    return queryset.select_for_update(of=("self",)).get(pk=pk)
+def lock(record: models.Model, version: int | None = None, what: str = "record") -> None:
+    """Read ``record`` again as it is now and lock its row until the surrounding
+    transaction ends (PostgreSQL: ``SELECT ... FOR UPDATE``; SQLite takes its write lock
+    when the transaction begins, Ulinzi's transactions being ``IMMEDIATE``); then
+    :func:`check` ``version``. Call inside ``transaction.atomic``."""
+    manager = type(record)._default_manager
+    record.refresh_from_db(from_queryset=manager.select_for_update())
+    check(version, record, what)
+
+
+def save(record: models.Model, fields: Iterable[str] | None = None) -> None:
+    """Write the record (only ``fields`` when given) and one more on its version in the
+    same ``UPDATE`` (``version = version + 1``: two writers never share a version, even
+    without a lock); the record then holds its new version."""
+    record.version = models.F("version") + 1  # type: ignore[attr-defined]
+    record.save(update_fields=None if fields is None else [*fields, "version"])
+    record.refresh_from_db(fields=["version"])
 
 
 class VersionField(forms.IntegerField):
@@ -156,4 +175,8 @@ CONFLICT_MESSAGE = _(
     "Someone else saved this record while you were editing it. What is saved now is "
     "shown beside each field where it differs from what you entered; what you entered "
     "is kept. Check it and save again to keep it."
+)
+STALE_ACTION_MESSAGE = _(
+    "Someone else changed this record after you opened it, so nothing was done. Check "
+    "it as it is now and send again."
 )

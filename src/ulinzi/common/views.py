@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from ulinzi.common import versioning
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 
 T = TypeVar("T")
@@ -48,10 +49,13 @@ def attempt(
     level: int = messages.INFO,
 ) -> T | None:
     """Run a service call and return its result; on success show ``done`` (a text, or
-    made from the result). Bad input, a refusal or something not found become error
-    messages, and the result is None."""
+    made from the result). Bad input, a refusal, something not found or a record
+    changed since the page showed it become messages, and the result is None."""
     try:
         result = action()
+    except versioning.StaleVersion:
+        messages.warning(request, versioning.STALE_ACTION_MESSAGE)
+        return None
     except InvalidInput as exc:
         _problems(request, exc)
         return None
@@ -76,6 +80,8 @@ def act_and_redirect(
     403 page and something not found with a 404, instead of a message."""
     try:
         result = action()
+    except versioning.StaleVersion:
+        messages.warning(request, versioning.STALE_ACTION_MESSAGE)
     except InvalidInput as exc:
         _problems(request, exc)
     except NotAllowed as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Query, Router, Schema
+from ninja import Query, Router, Schema
 
 from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
@@ -22,12 +22,6 @@ from ulinzi.incidents.schemas import (
 )
 
 router = Router(tags=["incidents"])
-
-IF_MATCH = Header(
-    None,
-    alias=versioning.HEADER,
-    description="the ETag you read; a stale one is refused with 412 and the current version",
-)
 
 
 class ListParams(Schema):
@@ -114,7 +108,7 @@ def patch_incident(
     incident_id: UUID,
     payload: IncidentPatch,
     response: HttpResponse,
-    if_match: str | None = IF_MATCH,
+    if_match: str | None = versioning.IF_MATCH,
 ) -> IncidentOut:
     who = actor(request)
     incident = selectors.get(who, incident_id)
@@ -139,7 +133,7 @@ def verify_incident(
     incident_id: UUID,
     payload: VerifyIn,
     response: HttpResponse,
-    if_match: str | None = IF_MATCH,
+    if_match: str | None = versioning.IF_MATCH,
 ) -> IncidentOut:
     who = actor(request)
     incident = selectors.get(who, incident_id)
@@ -159,7 +153,7 @@ def reject_incident(
     incident_id: UUID,
     payload: RejectIn,
     response: HttpResponse,
-    if_match: str | None = IF_MATCH,
+    if_match: str | None = versioning.IF_MATCH,
 ) -> IncidentOut:
     who = actor(request)
     incident = selectors.get(who, incident_id)

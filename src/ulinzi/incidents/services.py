@@ -128,19 +128,13 @@ def create(
     return incident, True
 
 
-def _current(incident: Incident) -> Incident:
-    """The incident as it is now, its row locked until the transaction ends."""
-    return versioning.locked(Incident.objects.select_related("organisation"), incident.pk)
-
-
 def _commit(
     actor: Actor, incident: Incident, action: str, changes: dict[str, Any], reason: str = ""
 ) -> None:
     """The one write of a change to a recorded incident (inside the transaction that
     locked it): its next version, the row, its terms when types or resources changed, a
     line of history. Its counting copy follows from the save."""
-    incident.version += 1
-    incident.save()
+    versioning.save(incident)
     if "types" in changes or "resources" in changes:
         sync_terms(incident)
     _history(actor, incident, action, changes, reason)
@@ -153,7 +147,7 @@ def update(
     made meanwhile to other fields stay); the history keeps old and new values. With
     ``version``, refuse with :class:`StaleVersion` if the incident has moved on."""
     with transaction.atomic():
-        incident = _current(incident)
+        versioning.lock(incident)
         if not policies.can_edit(actor, incident):
             raise NotAllowed("you cannot change this incident")
         if "narrative" in data and not policies.can_read_narrative(actor, incident):
@@ -197,7 +191,7 @@ def verify(
 ) -> Incident:
     """Mark an incident verified (optionally grading its certainty)."""
     with transaction.atomic():
-        incident = _current(incident)
+        versioning.lock(incident)
         if not policies.can_verify(actor, incident):
             raise NotAllowed(
                 "only a coordinator or investigator of the reporting organisation can verify"
@@ -229,7 +223,7 @@ def reject(
 ) -> Incident:
     """Reject an incident; a reason is required and kept."""
     with transaction.atomic():
-        incident = _current(incident)
+        versioning.lock(incident)
         if not policies.can_verify(actor, incident):
             raise NotAllowed(
                 "only a coordinator or investigator of the reporting organisation can reject"

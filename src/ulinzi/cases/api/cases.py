@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router
 
@@ -39,6 +39,7 @@ from ulinzi.cases.models import Notification, ProtectiveMeasure
 from ulinzi.cases.selectors import cases as selectors
 from ulinzi.cases.selectors import protocol
 from ulinzi.cases.services import casefile, consent, measures, referrals, risk
+from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import NotAllowed, NotFound
 
@@ -114,10 +115,20 @@ def _measure(request: HttpRequest, measure_id: int) -> tuple[Actor, ProtectiveMe
 
 
 @router.patch("/measures/{measure_id}", response=MeasureOut, summary="Change a measure")
-def patch_measure(request: HttpRequest, measure_id: int, payload: MeasurePatch) -> MeasureOut:
+def patch_measure(
+    request: HttpRequest,
+    measure_id: int,
+    payload: MeasurePatch,
+    response: HttpResponse,
+    if_match: str | None = versioning.IF_MATCH,
+) -> MeasureOut:
     who, found = _measure(request, measure_id)
     data = payload.dict(exclude_unset=True)
-    return MeasureOut.build(measures.update(actor=who, measure=found, data=data))
+    changed = measures.update(
+        actor=who, measure=found, data=data, version=versioning.expected(if_match)
+    )
+    versioning.set_etag(response, changed)
+    return MeasureOut.build(changed)
 
 
 @router.post(
@@ -137,19 +148,29 @@ def add_violation(
 
 
 @router.get("/{case_id}", response=CaseOut, summary="A case file (audited)")
-def get_case(request: HttpRequest, case_id: UUID) -> CaseOut:
-    return CaseOut.build(selectors.read(case_actor(request), case_id))
+def get_case(request: HttpRequest, case_id: UUID, response: HttpResponse) -> CaseOut:
+    case = selectors.read(case_actor(request), case_id)
+    versioning.set_etag(response, case)
+    return CaseOut.build(case)
 
 
 @router.patch("/{case_id}", response=CaseOut, summary="Change a case file")
-def patch_case(request: HttpRequest, case_id: UUID, payload: CasePatch) -> CaseOut:
+def patch_case(
+    request: HttpRequest,
+    case_id: UUID,
+    payload: CasePatch,
+    response: HttpResponse,
+    if_match: str | None = versioning.IF_MATCH,
+) -> CaseOut:
     who = case_actor(request)
     case = selectors.get(who, case_id)
     data = payload.dict(exclude_unset=True)
     if data.get("incidents") is not None:
         data["incidents"] = [str(i) for i in data["incidents"]]
-    casefile.update_case(actor=who, case=case, data=data)
-    return CaseOut.build(selectors.read(who, case_id))
+    casefile.update_case(actor=who, case=case, data=data, version=versioning.expected(if_match))
+    changed = selectors.read(who, case_id)
+    versioning.set_etag(response, changed)
+    return CaseOut.build(changed)
 
 
 @router.get("/{case_id}/timeline", response=list[TimelineOut], summary="What happened, in order")

@@ -89,6 +89,7 @@ class ComplaintListItem(Schema):
     received_at: datetime
     closed_at: datetime | None
     overdue: bool
+    version: int
 
 
 class ComplaintOut(ComplaintListItem):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router
 from ninja.errors import HttpError
@@ -37,6 +37,7 @@ from ulinzi.cases.services.complaints import (
     stages,
     victim_assistance,
 )
+from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotFound
 from ulinzi.intake.anonymous import ratelimit
@@ -63,6 +64,7 @@ def _item(c: Complaint) -> dict[str, Any]:
         "received_at": c.received_at,
         "closed_at": c.closed_at,
         "overdue": _overdue(c),
+        "version": c.version,
     }
 
 
@@ -207,35 +209,62 @@ def write_by_receipt(request: HttpRequest, payload: ReceiptMessageIn) -> tuple[i
 
 
 @router.get("/{complaint_id}", response=ComplaintOut, summary="One complaint (audited)")
-def get_complaint(request: HttpRequest, complaint_id: UUID) -> ComplaintOut:
+def get_complaint(request: HttpRequest, complaint_id: UUID, response: HttpResponse) -> ComplaintOut:
     complaint, subject = selectors.read(case_actor(request), complaint_id)
+    versioning.set_etag(response, complaint)
     return _full(complaint, subject)
 
 
 @router.post("/{complaint_id}/advance", response=ComplaintListItem, summary="Stage, owner, outcome")
-def advance(request: HttpRequest, complaint_id: UUID, payload: AdvanceIn) -> dict[str, Any]:
+def advance(
+    request: HttpRequest,
+    complaint_id: UUID,
+    payload: AdvanceIn,
+    response: HttpResponse,
+    if_match: str | None = versioning.IF_MATCH,
+) -> dict[str, Any]:
     who = case_actor(request)
     complaint = selectors.get(who, complaint_id)
     if not (payload.stage or payload.owner or payload.outcome):
         raise InvalidInput([FieldProblem("stage", "give a stage, an owner or an outcome")])
+    version = versioning.expected(if_match)  # checked by the first step
     if payload.stage:
-        stages.advance(actor=who, complaint=complaint, stage=payload.stage, owner=payload.owner)
+        stages.advance(
+            actor=who,
+            complaint=complaint,
+            stage=payload.stage,
+            owner=payload.owner,
+            version=version,
+        )
+        version = None
     elif payload.owner:
-        stages.assign(actor=who, complaint=complaint, owner=payload.owner)
+        stages.assign(actor=who, complaint=complaint, owner=payload.owner, version=version)
+        version = None
     if payload.outcome:
-        stages.decide(actor=who, complaint=complaint, outcome=payload.outcome)
-    return _item(selectors.get(who, complaint_id))
+        stages.decide(actor=who, complaint=complaint, outcome=payload.outcome, version=version)
+    changed = selectors.get(who, complaint_id)
+    versioning.set_etag(response, changed)
+    return _item(changed)
 
 
 @router.post("/{complaint_id}/subject", response={204: None}, summary="Record the subject")
-def set_subject(request: HttpRequest, complaint_id: UUID, payload: SubjectIn) -> tuple[int, None]:
+def set_subject(
+    request: HttpRequest,
+    complaint_id: UUID,
+    payload: SubjectIn,
+    response: HttpResponse,
+    if_match: str | None = versioning.IF_MATCH,
+) -> tuple[int, None]:
     who = case_actor(request)
+    complaint = selectors.get(who, complaint_id)
     investigation.set_subject(
         actor=who,
-        complaint=selectors.get(who, complaint_id),
+        complaint=complaint,
         identity=payload.identity,
         organisation=payload.organisation,
+        version=versioning.expected(if_match),
     )
+    versioning.set_etag(response, complaint)
     return 204, None
 
 

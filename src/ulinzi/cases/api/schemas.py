@@ -51,6 +51,7 @@ class CaseListItem(Schema):
     country: str
     admin1_pcode: str
     opened_at: datetime
+    version: int
 
     @staticmethod
     def build(case: Any) -> CaseListItem:
@@ -65,6 +66,7 @@ class CaseListItem(Schema):
             country=case.country,
             admin1_pcode=case.admin1_pcode,
             opened_at=case.opened_at,
+            version=case.version,
         )
 
 
@@ -206,6 +208,7 @@ class ReferralOut(Schema):
     response_reason: str
     services_delivered: str
     closed_at: datetime | None
+    version: int
     shared: dict[str, Any] | None = None
 
     @staticmethod
@@ -228,6 +231,7 @@ class ReferralOut(Schema):
             response_reason=r.response_reason,
             services_delivered=r.services_delivered,
             closed_at=r.closed_at,
+            version=r.version,
             shared=shared,
         )
 
@@ -289,6 +293,7 @@ class MeasureOut(Schema):
     ends_on: date | None
     status: str
     description: str
+    version: int
     violations: list[ViolationOut]
 
     @staticmethod
@@ -304,6 +309,7 @@ class MeasureOut(Schema):
             ends_on=m.ends_on,
             status=m.status,
             description=m.description,
+            version=m.version,
             violations=[
                 ViolationOut(
                     id=v.id,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ulinzi.accounts.models import Organisation
 from ulinzi.cases.models.note import BaseNote
 from ulinzi.common.fields import EncryptedTextField
+from ulinzi.common.versioning import version_field
 
 
 class RiskLevel(models.TextChoices):
@@ -78,6 +79,7 @@ class Case(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    version = version_field()  # one more at every change: the API's ETag
 
     class Meta:
         ordering = ["-opened_at"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ulinzi.accounts.models import Organisation
 from ulinzi.cases.models.note import BaseNote
 from ulinzi.common.fields import EncryptedTextField
+from ulinzi.common.versioning import version_field
 
 
 class Stage(models.TextChoices):
@@ -81,6 +82,7 @@ class Complaint(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, default="")
     received_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    version = version_field()  # one more at every change: the API's ETag
 
     class Meta:
         ordering = ["-received_at"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ulinzi.accounts.models import Organisation
 from ulinzi.cases.models.case import Case
 from ulinzi.common.fields import EncryptedTextField
+from ulinzi.common.versioning import version_field
 
 
 class MeasureKind(models.TextChoices):
@@ -51,6 +52,7 @@ class ProtectiveMeasure(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()  # one more at every change: the API's ETag
 
     class Meta:
         ordering = ["starts_on", "id"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ulinzi.accounts.models import Organisation
 from ulinzi.cases.models.case import Case
 from ulinzi.common.fields import EncryptedTextField
+from ulinzi.common.versioning import version_field
 
 
 class ReferralStatus(models.TextChoices):
@@ -53,6 +54,7 @@ class Referral(models.Model):
     response_reason = EncryptedTextField(blank=True, default="")
     services_delivered = EncryptedTextField(blank=True, default="")
     closed_at = models.DateTimeField(null=True, blank=True)
+    version = version_field()  # one more at every change: the API's ETag
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

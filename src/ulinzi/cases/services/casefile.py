@@ -13,6 +13,7 @@ from ulinzi.accounts.models import Organisation, User
 from ulinzi.cases import policies
 from ulinzi.cases.models import Case, CaseNote
 from ulinzi.cases.services import record
+from ulinzi.common import versioning
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 from ulinzi.directory.models import ServiceKind
 from ulinzi.geo import countries
@@ -93,9 +94,15 @@ def open_case(*, actor: Actor, data: dict[str, Any], organisation: str | None = 
 
 
 @transaction.atomic
-def update_case(*, actor: Actor, case: Case, data: dict[str, Any]) -> Case:
+def update_case(
+    *, actor: Actor, case: Case, data: dict[str, Any], version: int | None = None
+) -> Case:
+    """Change the fields named in ``data`` of the case as it is now; with ``version``,
+    refused (:class:`~ulinzi.common.versioning.StaleVersion`) if it has moved on."""
+    versioning.lock(case)
     if not policies.can_edit_case(actor, case):
         raise NotAllowed("you do not hold this case")
+    versioning.check(version, case, "case")
     problems = _check(data, partial=True)
     if problems:
         raise InvalidInput(problems)
@@ -127,8 +134,8 @@ def update_case(*, actor: Actor, case: Case, data: dict[str, Any]) -> Case:
         case.status, case.closed_at = Case.Status.OPEN, None
         record.timeline(actor=actor, case=case, kind="reopened", text=_("Case reopened"))
         changes["status"] = True
-    case.save()
     if changes:
+        versioning.save(case)
         record.timeline(
             actor=actor,
             case=case,

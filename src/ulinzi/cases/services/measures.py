@@ -24,6 +24,7 @@ from ulinzi.cases.models import (
     Violation,
 )
 from ulinzi.cases.services import consent, notify, record, risk
+from ulinzi.common import versioning
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 
 
@@ -112,10 +113,15 @@ def add(
 
 
 @transaction.atomic
-def update(*, actor: Actor, measure: ProtectiveMeasure, data: dict[str, Any]) -> ProtectiveMeasure:
-    """Change status or dates (the case's holders, or the agency carrying it out)."""
+def update(
+    *, actor: Actor, measure: ProtectiveMeasure, data: dict[str, Any], version: int | None = None
+) -> ProtectiveMeasure:
+    """Change status or dates (the case's holders, or the agency carrying it out) of
+    the measure as it is now; with ``version``, refused if it has moved on."""
+    versioning.lock(measure)
     if not policies.can_update_measure(actor, measure):
         raise NotAllowed("you are not party to this measure")
+    versioning.check(version, measure, "measure")
     problems: list[FieldProblem] = []
     if "status" in data and data["status"] not in MeasureStatus.values:
         problems.append(
@@ -137,7 +143,7 @@ def update(*, actor: Actor, measure: ProtectiveMeasure, data: dict[str, Any]) ->
         raise InvalidInput([FieldProblem("ends_on", "is before starts_on")])
     if "owner_contact" in data:
         measure.owner_contact = str(data["owner_contact"] or "")[:200]
-    measure.save()
+    versioning.save(measure)
     risk.refresh_flag(measure.case)
     record.timeline(
         actor=actor,
@@ -176,7 +182,7 @@ def record_violation(
         level_after=after,
     )
     case.risk_level = after
-    case.save(update_fields=["risk_level", "updated_at"])
+    versioning.save(case, ["risk_level", "updated_at"])
     risk.refresh_flag(case)
     record.timeline(
         actor=actor,

@@ -18,6 +18,7 @@ from ulinzi.accounts.models import User
 from ulinzi.cases import policies
 from ulinzi.cases.models import Case, Purpose, Referral, ReferralStatus
 from ulinzi.cases.services import consent, notify, record
+from ulinzi.common import versioning
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 from ulinzi.directory.models import Service
 
@@ -108,9 +109,18 @@ def _tell_sender(referral: Referral, title: str) -> None:
 
 
 @transaction.atomic
-def respond(*, actor: Actor, referral: Referral, accept: bool, reason: str = "") -> Referral:
+def respond(
+    *,
+    actor: Actor,
+    referral: Referral,
+    accept: bool,
+    reason: str = "",
+    version: int | None = None,
+) -> Referral:
     """Accept, or decline with a reason."""
+    versioning.lock(referral)
     user = _receiver(actor, referral)
+    versioning.check(version, referral, "referral")
     if referral.status != ReferralStatus.PENDING:
         raise InvalidInput([FieldProblem("status", f"the referral is already {referral.status}")])
     if not accept and not str(reason or "").strip():
@@ -120,7 +130,7 @@ def respond(*, actor: Actor, referral: Referral, accept: bool, reason: str = "")
     referral.response_reason = str(reason or "").strip()
     if not accept:
         referral.closed_at = referral.responded_at
-    referral.save()
+    versioning.save(referral)
     word = _("accepted") if accept else _("declined")
     record.timeline(
         actor=actor,
@@ -138,9 +148,13 @@ def respond(*, actor: Actor, referral: Referral, accept: bool, reason: str = "")
 
 
 @transaction.atomic
-def deliver(*, actor: Actor, referral: Referral, services: str) -> Referral:
+def deliver(
+    *, actor: Actor, referral: Referral, services: str, version: int | None = None
+) -> Referral:
     """Record the services delivered (added to what was recorded before)."""
+    versioning.lock(referral)
     _receiver(actor, referral)
+    versioning.check(version, referral, "referral")
     if referral.status != ReferralStatus.ACCEPTED:
         raise InvalidInput([FieldProblem("status", "accept the referral first")])
     if not str(services or "").strip():
@@ -148,7 +162,7 @@ def deliver(*, actor: Actor, referral: Referral, services: str) -> Referral:
     stamp = timezone.now().date().isoformat()
     entry = f"{stamp}: {str(services).strip()}"
     referral.services_delivered = "\n".join(x for x in (referral.services_delivered, entry) if x)
-    referral.save(update_fields=["services_delivered"])
+    versioning.save(referral, ["services_delivered"])
     record.timeline(
         actor=actor,
         case=referral.case,
@@ -159,12 +173,14 @@ def deliver(*, actor: Actor, referral: Referral, services: str) -> Referral:
 
 
 @transaction.atomic
-def close(*, actor: Actor, referral: Referral) -> Referral:
+def close(*, actor: Actor, referral: Referral, version: int | None = None) -> Referral:
+    versioning.lock(referral)
     _receiver(actor, referral)
+    versioning.check(version, referral, "referral")
     if referral.status != ReferralStatus.ACCEPTED:
         raise InvalidInput([FieldProblem("status", "only an accepted referral is closed")])
     referral.status, referral.closed_at = ReferralStatus.COMPLETED, timezone.now()
-    referral.save(update_fields=["status", "closed_at"])
+    versioning.save(referral, ["status", "closed_at"])
     record.timeline(
         actor=actor,
         case=referral.case,

@@ -23,6 +23,7 @@ from ulinzi.cases.models import (
     RiskAssessment,
 )
 from ulinzi.cases.services import notify, record
+from ulinzi.common import versioning
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed, NotFound
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent.parent / "instruments"
@@ -124,7 +125,7 @@ def refresh_flag(case: Case) -> None:
     flag = case.risk_level in PROTOCOL_LEVELS and not has_plan(case)
     if flag != case.protocol_flag:
         case.protocol_flag = flag
-        case.save(update_fields=["protocol_flag", "updated_at"])
+        versioning.save(case, ["protocol_flag", "updated_at"])
 
 
 def alert_coordinators(case: Case, title: str) -> None:
@@ -159,7 +160,7 @@ def assess(
         note=note,
     )
     case.risk_level = level
-    case.save(update_fields=["risk_level", "updated_at"])
+    versioning.save(case, ["risk_level", "updated_at"])
     refresh_flag(case)
     record.timeline(
         actor=actor,

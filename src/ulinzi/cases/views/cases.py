@@ -20,6 +20,7 @@ from ulinzi.cases.models import Notification, ProtectiveMeasure
 from ulinzi.cases.selectors import cases as selectors
 from ulinzi.cases.selectors import referrals as referral_selectors
 from ulinzi.cases.services import casefile, consent, measures, referrals, risk
+from ulinzi.common import versioning
 from ulinzi.common.problems import NotFound
 from ulinzi.common.views import act_and_redirect, attempt, forbidden, visible_or_404
 from ulinzi.directory import selectors as directory
@@ -253,7 +254,10 @@ def measure_action(request: HttpRequest, measure_id: int) -> HttpResponse:
         attempt(
             request,
             lambda: measures.update(
-                actor=who, measure=found, data={"status": request.POST.get("status")}
+                actor=who,
+                measure=found,
+                data={"status": request.POST.get("status")},
+                version=versioning.posted(request),
             ),
             _("Measure updated."),
         )

@@ -25,6 +25,7 @@ from ulinzi.cases.services.complaints import (
     stages,
     victim_assistance,
 )
+from ulinzi.common import versioning
 from ulinzi.common.views import act_and_redirect, attempt, forbidden, visible_or_404
 from ulinzi.intake.anonymous import ratelimit
 from ulinzi.intake.anonymous.api import client_of
@@ -138,6 +139,7 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
     complaint = visible_or_404(selectors.get, who, complaint_id)
     p = request.POST
     action = p.get("action")
+    version = versioning.posted(request)
     if action == "advance":
         attempt(
             request,
@@ -146,19 +148,24 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
                 complaint=complaint,
                 stage=p.get("stage", ""),
                 owner=p.get("owner") or None,
+                version=version,
             ),
             _("Stage changed."),
         )
     elif action == "assign":
         attempt(
             request,
-            lambda: stages.assign(actor=who, complaint=complaint, owner=p.get("owner", "")),
+            lambda: stages.assign(
+                actor=who, complaint=complaint, owner=p.get("owner", ""), version=version
+            ),
             _("Owner changed."),
         )
     elif action == "decide":
         attempt(
             request,
-            lambda: stages.decide(actor=who, complaint=complaint, outcome=p.get("outcome", "")),
+            lambda: stages.decide(
+                actor=who, complaint=complaint, outcome=p.get("outcome", ""), version=version
+            ),
             _("Outcome recorded."),
         )
     elif action == "note":
@@ -183,6 +190,7 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
                 complaint=complaint,
                 identity=p.get("identity", ""),
                 organisation=p.get("organisation", ""),
+                version=version,
             ),
             _("Subject recorded."),
         )

@@ -16,6 +16,7 @@ from ulinzi.cases.models import MeasureStatus
 from ulinzi.cases.selectors import protocol
 from ulinzi.cases.selectors import referrals as selectors
 from ulinzi.cases.services import referrals
+from ulinzi.common import versioning
 from ulinzi.common.problems import NotAllowed
 from ulinzi.common.views import attempt, forbidden, visible_or_404
 
@@ -57,11 +58,16 @@ def referral_action(request: HttpRequest, referral_id: UUID) -> HttpResponse:
         return forbidden(request, _("Only the receiving organisation acts on this referral."))
     action = request.POST.get("action")
     reason = request.POST.get("reason", "")
+    version = versioning.posted(request)
     if action in ("accept", "decline"):
         attempt(
             request,
             lambda: referrals.respond(
-                actor=who, referral=referral, accept=action == "accept", reason=reason
+                actor=who,
+                referral=referral,
+                accept=action == "accept",
+                reason=reason,
+                version=version,
             ),
             _("Answer recorded."),
         )
@@ -69,13 +75,18 @@ def referral_action(request: HttpRequest, referral_id: UUID) -> HttpResponse:
         attempt(
             request,
             lambda: referrals.deliver(
-                actor=who, referral=referral, services=request.POST.get("services", "")
+                actor=who,
+                referral=referral,
+                services=request.POST.get("services", ""),
+                version=version,
             ),
             _("Services recorded."),
         )
     elif action == "close":
         attempt(
-            request, lambda: referrals.close(actor=who, referral=referral), _("Referral closed.")
+            request,
+            lambda: referrals.close(actor=who, referral=referral, version=version),
+            _("Referral closed."),
         )
     return redirect("cases:referral", referral.pk)
 

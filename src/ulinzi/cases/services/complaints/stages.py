@@ -23,6 +23,7 @@ from ulinzi.cases.models import (
 )
 from ulinzi.cases.services import notify
 from ulinzi.cases.services.complaints.common import audit, link, require_handler
+from ulinzi.common import versioning
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 
 
@@ -68,10 +69,17 @@ def _handler(actor: Actor, organisation_id: int, username: str | None) -> User |
 
 @transaction.atomic
 def advance(
-    *, actor: Actor, complaint: Complaint, stage: str, owner: str | None = None
+    *,
+    actor: Actor,
+    complaint: Complaint,
+    stage: str,
+    owner: str | None = None,
+    version: int | None = None,
 ) -> Complaint:
     """Move forward to ``stage`` (stages may be skipped, never gone back to)."""
+    versioning.lock(complaint)
     require_handler(actor, complaint)
+    versioning.check(version, complaint, "complaint")
     if complaint.closed_at is not None:
         raise InvalidInput([FieldProblem("stage", "the complaint is closed")])
     if stage not in STAGE_ORDER:
@@ -84,7 +92,7 @@ def advance(
     now = timezone.now()
     complaint.periods.filter(ended_at__isnull=True).update(ended_at=now)
     complaint.stage = stage
-    complaint.save(update_fields=["stage"])
+    versioning.save(complaint, ["stage"])
     start(complaint, stage, new_owner, now)
     audit(actor, complaint, "advance", [stage])
     if new_owner is not None:
@@ -99,21 +107,31 @@ def advance(
 
 
 @transaction.atomic
-def assign(*, actor: Actor, complaint: Complaint, owner: str) -> StagePeriod:
+def assign(
+    *, actor: Actor, complaint: Complaint, owner: str, version: int | None = None
+) -> StagePeriod:
+    """Give the current stage another owner (a change of the complaint's version)."""
+    versioning.lock(complaint)
     require_handler(actor, complaint)
+    versioning.check(version, complaint, "complaint")
     period = current_period(complaint)
     if period is None:
         raise InvalidInput([FieldProblem("owner", "the complaint is closed")])
     period.owner = _handler(actor, complaint.organisation_id, owner)
     period.save(update_fields=["owner"])
+    versioning.save(complaint, [])
     audit(actor, complaint, "assign", ["owner"])
     return period
 
 
 @transaction.atomic
-def decide(*, actor: Actor, complaint: Complaint, outcome: str) -> Complaint:
+def decide(
+    *, actor: Actor, complaint: Complaint, outcome: str, version: int | None = None
+) -> Complaint:
     """Record the outcome at the outcome stage; the complaint closes."""
+    versioning.lock(complaint)
     require_handler(actor, complaint)
+    versioning.check(version, complaint, "complaint")
     if outcome not in Outcome.values:
         raise InvalidInput(
             [FieldProblem("outcome", f"must be one of {', '.join(Outcome.values)}", outcome)]
@@ -125,7 +143,7 @@ def decide(*, actor: Actor, complaint: Complaint, outcome: str) -> Complaint:
     now = timezone.now()
     complaint.periods.filter(ended_at__isnull=True).update(ended_at=now)
     complaint.outcome, complaint.closed_at = outcome, now
-    complaint.save(update_fields=["outcome", "closed_at"])
+    versioning.save(complaint, ["outcome", "closed_at"])
     audit(actor, complaint, "decide", ["outcome"])
     return complaint
 
