@@ -10,6 +10,11 @@
   is refused without checking the password. This only slows guessing spread over many
   addresses; it never locks anybody out.
 
+- **Known devices**: a browser that signed in as a user before carries a signed cookie
+  naming (an HMAC of) that username (:func:`remember_device`, 180 days); its attempts
+  skip the username's waits, so a slowdown kept up from many addresses does not reach
+  the real user on their own device. The per-client lock still holds for it.
+
 Attempts refused by a lock or a wait are not counted, so one address can add no more
 than its 5 failures to the username's count. Counted whether or not the account exists,
 so neither says which accounts exist. Kept in the database (every web process shares it);
@@ -27,14 +32,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from ulinzi.common.clients import client_id
 
 EVERYWHERE = ""  # the ``client`` of a username's row over all clients
+DEVICE_COOKIE = "ulinzi_device"
+DEVICE_DAYS = 180
+_DEVICE_SALT = "ulinzi.accounts.lockout.device"
 
 
 def _failures() -> int:
@@ -95,8 +104,38 @@ def client_of(request: HttpRequest | None) -> str:
     return hmac.new(key.digest(), network.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def refusal(username: str, client: str) -> Refusal | None:
-    """The lock or wait in force for ``username`` from ``client``, if any."""
+def _device_mark(username: str) -> str:
+    key = hmac.new(str(settings.SECRET_KEY).encode(), _DEVICE_SALT.encode(), "sha256").digest()
+    return hmac.new(key, _key(username).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def remember_device(response: HttpResponse, username: str) -> None:
+    """After a successful sign-in: this browser is a known device of ``username``."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        signing.dumps(_device_mark(username), salt=_DEVICE_SALT),
+        max_age=DEVICE_DAYS * 86_400,
+        secure=bool(getattr(settings, "SESSION_COOKIE_SECURE", False)),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def known_device(request: HttpRequest | None, username: str) -> bool:
+    """Whether the request comes from a browser that signed in as ``username`` before."""
+    token = request.COOKIES.get(DEVICE_COOKIE, "") if request is not None else ""
+    if not token:
+        return False
+    try:
+        mark = signing.loads(token, salt=_DEVICE_SALT, max_age=DEVICE_DAYS * 86_400)
+    except signing.BadSignature:
+        return False
+    return hmac.compare_digest(str(mark), _device_mark(username))
+
+
+def refusal(username: str, client: str, known: bool = False) -> Refusal | None:
+    """The lock or wait in force for ``username`` from ``client``, if any (``known``
+    devices skip the waits)."""
     now = timezone.now()
     rows = LoginThrottle.objects.filter(
         username=_key(username), client__in=[client, EVERYWHERE], locked_until__gt=now
@@ -104,7 +143,7 @@ def refusal(username: str, client: str) -> Refusal | None:
     found = {row.client: row.locked_until for row in rows if row.locked_until}
     if client in found:
         return Refusal(locked=True, until=found[client])
-    if EVERYWHERE in found:
+    if EVERYWHERE in found and not known:
         return Refusal(locked=False, until=found[EVERYWHERE])
     return None
 
@@ -151,7 +190,8 @@ class LockoutBackend(ModelBackend):
         if username is None:
             username = kwargs.get("email") or ""
         client = client_of(request)
-        if username and (refused := refusal(username, client)):
+        known = bool(username) and known_device(request, username)
+        if username and (refused := refusal(username, client, known)):
             if request is not None:
                 request.sign_in_refusal = refused  # type: ignore[attr-defined]
             raise PermissionDenied("too many failed sign-ins; try again later")

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ulinzi.accounts import lockout, twofactor
 from ulinzi.accounts import services as accounts
-from ulinzi.accounts import twofactor
 from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.models import User
 from ulinzi.audit import selectors as audit
@@ -25,6 +26,11 @@ class SignInView(LoginView):
     template_name = "web/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        lockout.remember_device(response, form.get_user().get_username())
+        return response
 
 
 @require_POST

@@ -124,3 +124,33 @@ def test_behind_a_trusted_proxy_the_forwarded_client_is_locked(
         assert not through_proxy(ATTACKER, "guess")
     assert not through_proxy(ATTACKER, password)
     assert through_proxy(USER_AT_HOME, password)  # same proxy, another client
+
+
+def test_a_browser_that_signed_in_before_is_not_slowed_down(password: str, settings: Any) -> None:
+    from ulinzi.accounts.lockout import DEVICE_COOKIE
+
+    settings.ULINZI_LOCKOUT_SLOWDOWN_AFTER = 10
+    own = Client(REMOTE_ADDR=USER_AT_HOME)
+    own.post("/login/", {"username": "monitor", "password": password})
+    assert DEVICE_COOKIE in own.cookies and own.cookies[DEVICE_COOKIE]["httponly"]
+    device = own.cookies[DEVICE_COOKIE].value
+    own.logout()  # (the test client's sign-out forgets every cookie: keep the device's)
+    own.cookies[DEVICE_COOKIE] = device
+    for i in range(2):  # a slowdown kept up from many addresses
+        for _ in range(5):
+            assert not sign_in(f"203.0.113.{i}", "guess")[0]
+    assert not sign_in(USER_AT_HOME, password)[0]  # a browser new to this account waits
+    own.post("/login/", {"username": "monitor", "password": password})
+    assert "_auth_user_id" in own.session  # the known one does not
+    # The cookie is good for its own username only, and cannot be made up.
+    for username in ("analyst", "coordinator"):
+        for i in range(2):
+            for _ in range(5):
+                sign_in(f"203.0.113.{10 + i}", "guess", username=username)
+    stranger = Client(REMOTE_ADDR=USER_AT_HOME)
+    stranger.cookies[DEVICE_COOKIE] = device
+    stranger.post("/login/", {"username": "analyst", "password": password})
+    assert "_auth_user_id" not in stranger.session
+    stranger.cookies[DEVICE_COOKIE] = "made-up"
+    stranger.post("/login/", {"username": "coordinator", "password": password})
+    assert "_auth_user_id" not in stranger.session
