@@ -22,6 +22,7 @@ BENCHES = {
     "linkage": "linkage_bench.py",
     "estimate": "estimate_bench.py",
     "load": "load_bench.py",
+    "real-files": "real_files_bench.py",
 }
 BENCH_DIR = Path(__file__).resolve().parents[3] / "bench"
 

@@ -62,6 +62,11 @@ def run(args: argparse.Namespace) -> int:
         f"  created {result.created:,}  updated {result.updated:,}  "
         f"unchanged {result.unchanged:,}  rejected {result.rejected:,}  blank {result.blank:,}"
     )
+    if result.kept:
+        rows = sum(result.kept.values())
+        print(f"\nvalues not understood, left out of the rows that were kept ({rows:,}):")
+        for (column, value, reason), n in result.kept.items():
+            print(f"  {n:6,} × {column} = {value!r}: {reason}")
     if result.rejected:
         shown = result.rejects_sample[: max(0, args.show_rejects)]
         print(f"\nrejected rows ({result.rejected:,}; first problems):")

@@ -59,6 +59,8 @@ class ImportResult:
     rejects_path: Path | None = None
     rejects_sample: list[rejectlog.Reject] = field(default_factory=list)
     plan: list[str] = field(default_factory=list)
+    # Values left out of kept rows: (column, value, reason) → number of rows.
+    kept: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     @property
     def imported(self) -> int:
@@ -171,6 +173,7 @@ def run_import(
         counts.blank,
     )
     result.rows = counts.rows_done
+    result.kept = dict(counts.kept.most_common())
     result.seconds = time.perf_counter() - started
     return result
 

@@ -18,16 +18,20 @@ from typing import Any
 from django.db import connection
 
 from ulinzi.common.problems import InvalidInput
+from ulinzi.incidents import validation
 from ulinzi.intake import rejects as rejectlog
 from ulinzi.intake.bulk import tune_connection
 from ulinzi.intake.checks import Checker
-from ulinzi.intake.formats.base import Plan, row_hash
+from ulinzi.intake.formats.base import Plan, Problem, row_hash
 from ulinzi.intake.models import ImportRun
 from ulinzi.intake.progress import Progress
 from ulinzi.intake.seen import SeenIds
 from ulinzi.intake.store import Counts, Pending, Store
 
 SAMPLES = 50
+REQUIRED = frozenset(validation.REQUIRED)
+VALUE_LIMIT = 200
+Kept = tuple[str, str, str]  # column, value, reason
 
 
 def _blank(row: Any) -> bool:
@@ -78,6 +82,55 @@ class Pipeline:
         if room > 0:
             self.counts.samples.extend(found[:room])
 
+    def _clean(
+        self, row_no: int, data: dict[str, Any], replay: bool, kept: list[Kept]
+    ) -> dict[str, Any] | None:
+        """Validate ``data``; a row whose only problems are optional fields is validated
+        again without them; otherwise it is rejected (None)."""
+        column_for = self.plan.column_for
+        for attempt in range(3):
+            try:
+                cleaned = self.checker.clean(data)
+            except InvalidInput as exc:
+                found = [
+                    Problem(
+                        column_for(p.field),
+                        data.get(p.field.split("[")[0]),
+                        p.message,
+                        p.field.split("[")[0],
+                    )
+                    for p in exc.problems
+                ]
+                more = None if attempt == 2 else self._keep(found, data)
+                if more is None:
+                    if not replay:
+                        self._reject(row_no, ((p.column, p.value, p.reason) for p in found))
+                    return None
+                kept.extend(more)
+            else:
+                if not replay:
+                    self.counts.kept.update(kept)
+                return cleaned
+        return None
+
+    @staticmethod
+    def _keep(problems: list[Problem], data: dict[str, Any]) -> list[Kept] | None:
+        """What the row loses to keep it despite ``problems`` (None: it cannot be kept).
+        Only a required field (date, country, domain) costs a row; the fields with a
+        problem are left out of the record (their values stay in its raw source) and
+        counted per (column, value, reason) for the import report."""
+        if any(p.target in REQUIRED or not p.target for p in problems):
+            return None
+        kept: list[Kept] = []
+        for p in problems:
+            data.pop(p.target, None)
+            if p.target in ("lat", "lon"):
+                data.pop("lat", None)
+                data.pop("lon", None)
+            shown = rejectlog.make(0, p.column, p.value, p.reason).value[:VALUE_LIMIT]
+            kept.append((p.column, shown, p.reason))
+        return kept
+
     def run(self, rows: Iterable[Any]) -> Counts:
         """Consume ``rows`` (data rows after the header); return the final counts."""
         try:
@@ -88,8 +141,7 @@ class Pipeline:
         return self.counts
 
     def _run(self, rows: Iterable[Any]) -> None:
-        plan, convert, clean = self.plan, self.plan.convert, self.checker.clean
-        column_for, skip = plan.column_for, self.skip
+        plan, convert, skip = self.plan, self.plan.convert, self.skip
         pending: list[Pending] = []
         index = 0
         row_no = self.first_row - 1
@@ -102,26 +154,13 @@ class Pipeline:
                     self.counts.blank += 1
             else:
                 data, problems = convert(row)
-                if problems:
+                kept = self._keep(problems, data) if problems else []
+                if kept is None:
                     if not replay:
                         self._reject(row_no, ((p.column, p.value, p.reason) for p in problems))
                 else:
-                    try:
-                        cleaned = clean(data)
-                    except InvalidInput as exc:
-                        if not replay:
-                            self._reject(
-                                row_no,
-                                (
-                                    (
-                                        column_for(p.field),
-                                        data.get(p.field.split("[")[0]),
-                                        p.message,
-                                    )
-                                    for p in exc.problems
-                                ),
-                            )
-                    else:
+                    cleaned = self._clean(row_no, data, replay, kept)
+                    if cleaned is not None:
                         sid = cleaned.get("source_id") or row_hash(plan.raw(row))
                         pending.append(Pending(row_no, sid, cleaned, row))
             if len(pending) >= self.batch_size or index == skip:

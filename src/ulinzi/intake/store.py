@@ -5,6 +5,7 @@ transaction, so a batch is either wholly written (and counted) or not at all."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,8 @@ class Counts:
     blank: int = 0
     rows_done: int = 0
     samples: list[rejectlog.Reject] = field(default_factory=list)
+    # Values left out of rows that were kept: (column, value, reason) → rows.
+    kept: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     def add(self, other: Counts) -> None:
         self.created += other.created

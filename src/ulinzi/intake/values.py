@@ -150,6 +150,30 @@ def vocab_code(name: str, values: dict[str, str] | None = None) -> Callable[[Any
     return convert
 
 
+def domain_code(values: dict[str, str] | None = None) -> Callable[[Any], str]:
+    """A domain or sector cell → domain code. A cell may name several sectors
+    ("Health Care, Aid Operations"): the first one that is a domain Ulinzi records
+    decides; the others stay in the raw source. None of them → ``ValueError``."""
+    one = vocab_code("domain", values)
+    codes = ", ".join(registry.get("domain").codes())
+
+    def convert(value: Any) -> str:
+        raw = text(value)
+        if not raw:
+            return ""
+        for piece in (raw, *re.split(r"[,;|]", raw)):
+            try:
+                return one(piece)
+            except ValueError:
+                continue
+        raise ValueError(
+            f"names no domain Ulinzi records ({codes}); a mapping file can translate it: "
+            '"values": {"domain": {…}}'
+        )
+
+    return convert
+
+
 def _norm(value: str) -> str:
     return " ".join(value.lower().split())
 

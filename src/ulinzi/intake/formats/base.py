@@ -33,6 +33,7 @@ class Problem:
     column: str
     value: Any
     reason: str
+    target: str = ""  # the field it was for ("": unknown, counted as required)
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Plan:
             try:
                 data[target] = convert(value)
             except ValueError as exc:
-                problems.append(Problem(column, value, str(exc)))
+                problems.append(Problem(column, value, str(exc), target))
                 data[target] = None
         if self.finish is not None:
             self.finish(data, row, problems)
@@ -229,6 +230,8 @@ def converter_for(
             return names.get(raw.lower()) or values.country_code(raw)
 
         return values.Memo(country)
+    if target == "domain":
+        return values.Memo(values.domain_code(extra.get("domain")))
     if target in SCALAR_VOCABS:
         return values.Memo(values.vocab_code(SCALAR_VOCABS[target], extra.get(target)))
     if target == "occurred_on":
@@ -261,5 +264,5 @@ def complete(
         try:
             data["types"] = resolver(data.get("domain") or "", cell) if cell else []
         except ValueError as exc:
-            problems.append(Problem(plan.column_for("types"), cell, str(exc)))
+            problems.append(Problem(plan.column_for("types"), cell, str(exc), "types"))
             data["types"] = []

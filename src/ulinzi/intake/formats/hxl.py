@@ -27,7 +27,14 @@ from ulinzi.intake.formats.base import (
     converter_for,
     sum_totals,
 )
-from ulinzi.intake.formats.names import IGNORED, header_target, normalise
+from ulinzi.intake.formats.names import (
+    IGNORED,
+    UNFIELDED_COUNTS,
+    header_domain,
+    header_target,
+    normalise,
+)
+from ulinzi.vocab import registry
 
 KIND_ATTRS = {
     "killed": "killed",
@@ -133,9 +140,15 @@ def tag_ignored(name: str, attrs: frozenset[str]) -> str | None:
     return None
 
 
+NEUTRAL_ATTRS = frozenset({"num", "total", "all", "ind", "i"})
+
+
 def _affected(attrs: frozenset[str]) -> str | None:
     kinds = [KIND_ATTRS[a] for a in attrs if a in KIND_ATTRS]
     groups = [GROUP_ATTRS[a] for a in attrs if a in GROUP_ATTRS]
+    others = attrs - KIND_ATTRS.keys() - GROUP_ATTRS.keys() - NEUTRAL_ATTRS
+    if len(kinds) == 1 and others:
+        return None  # a group Ulinzi has no field for (+aid_healthworker): not the total
     if len(kinds) == 1:
         return kinds[0] + (groups[0] if groups else "")
     return inference.affected_target(attrs)
@@ -163,6 +176,14 @@ def choose(
         label = shown or values.text(tag_cell) or f"column {i + 1}"
         if by_header == "x_country_name" and by_tag == "country":
             by_header = None  # a "Country" column tagged as codes: the tag is more precise
+        if by_header is None and by_tag is not None and IGNORED.get(normalise(shown)):
+            # A header Ulinzi knows it does not import beats a tag copied onto it from
+            # a neighbouring column ("Known Kidnapping or Arrest Outcome" tagged as a count).
+            notes.append(
+                f"{label!r} is tagged {values.text(tag_cell)} ({by_tag}) but its header says "
+                f"what it is: not imported ({IGNORED[normalise(shown)]})"
+            )
+            by_tag = None
         if by_header and by_tag and by_header != by_tag:
             notes.append(
                 f"{label!r} is tagged {values.text(tag_cell)} ({by_tag}) but its header "
@@ -202,6 +223,18 @@ def plan(
     )
 
 
+def file_domain(choices: list[Choice], used: dict[str, str]) -> tuple[str, str] | None:
+    """The domain the file's own columns state (and the column that states it)."""
+    stated = inference.domain_of_columns(used)
+    if stated is not None:
+        return stated
+    for _, label, _ in choices:
+        found = header_domain(label)
+        if found is not None:
+            return found, label
+    return None
+
+
 def assemble(
     fmt: str,
     header: Sequence[Any],
@@ -235,13 +268,19 @@ def assemble(
         convert = inference.converter(target) or converter_for(target, extra, date_formats)
         bindings.append(Binding(i, label, target, convert))
     fixed = dict(defaults or {})
+    notes = list(notes or [])
     if "domain" not in used and "domain" not in fixed:
-        if domain is None and not inference.health_care_columns(used):
-            raise UnusableHeader(
-                "no column gives the domain of the incidents: pass --domain "
-                "(health_care_attack, grave_violation, gbv, seah or protection)"
-            )
-        fixed["domain"] = domain or "health_care_attack"
+        if domain is None:
+            stated = file_domain(choices, used)
+            if stated is None:
+                raise UnusableHeader(
+                    "no column gives the domain of the incidents: pass --domain ("
+                    + ", ".join(registry.get("domain").codes())
+                    + "); the columns do not say it either"
+                )
+            domain, column = stated
+            notes.append(f"domain {domain} for every row: column {column!r} says so")
+        fixed["domain"] = domain
     has_country = "country" in used or "x_country_name" in used or "country" in fixed
     needs = {"occurred_on": "occurred_on" in used or "occurred_on" in fixed, "country": has_country}
     missing = [f for f, ok in needs.items() if not ok]
@@ -253,6 +292,14 @@ def assemble(
         )
     resolver = TypeResolver((extra or {}).get("types"))
     counts_given = {t for t in used if t in inference.COUNT_TARGETS}
+    partial = {
+        UNFIELDED_COUNTS[normalise(label)]
+        for label in ignored
+        if normalise(label) in UNFIELDED_COUNTS
+    }
+    for kind in sorted(partial - counts_given):
+        notes.append(f"no total {kind}: the file counts people Ulinzi has no field for")
+    counts_given |= partial
     infer = inference.Inferrer(set(used), extra)
     name_col = used.get("x_country_name", "")
     iso_col = used.get("country", "")
@@ -266,7 +313,7 @@ def assemble(
                     data["country"] = to_country(name)
                 except ValueError as exc:
                     why = f"{iso_col} is empty and this " if iso_col else ""
-                    problems.append(Problem(name_col, name, f"{why}{exc}"))
+                    problems.append(Problem(name_col, name, f"{why}{exc}", "country"))
         complete(data, problems, result, resolver)
         sum_totals(data, counts_given)
         infer(data, problems)
@@ -278,7 +325,7 @@ def assemble(
         defaults=fixed,
         ignored=ignored,
         unknown=unknown,
-        notes=list(notes or []),
+        notes=notes,
         finish=finish,
         header_rows=header_rows,
         field_columns={

@@ -120,11 +120,18 @@ def converter(target: str) -> Converter | None:
     return None
 
 
-def health_care_columns(used: dict[str, str]) -> bool:
-    """Whether the columns are about attacks on health care (Insecurity Insight's)."""
-    return any(t.startswith("x_") and t != "x_country_name" for t in used) or any(
-        t.endswith("_health_workers") for t in used
-    )
+HEALTH_CARE_INDICATORS = frozenset(target for _, target in INDICATORS)
+
+
+def domain_of_columns(used: dict[str, str]) -> tuple[str, str] | None:
+    """The domain the file's own columns state, and which column says so (None: they
+    do not). Only indicators of damage to health facilities, health transport, health
+    supplies or access to care say "attacks on health care"; a weapon or a count of
+    health workers alone does not (other sectors' files carry them too)."""
+    for target, column in used.items():
+        if target in HEALTH_CARE_INDICATORS:
+            return "health_care_attack", column
+    return None
 
 
 class Inferrer:

@@ -114,12 +114,14 @@ class KoboPlan(Plan):
             if binding is None:
                 continue
             if isinstance(value, list) and binding.target not in ("types", "resources"):
-                problems.append(Problem(key, value, "is a repeated group; map single answers"))
+                problems.append(
+                    Problem(key, value, "is a repeated group; map single answers", binding.target)
+                )
                 continue
             try:
                 data[binding.target] = binding.convert(value)
             except ValueError as exc:
-                problems.append(Problem(key, value, str(exc)))
+                problems.append(Problem(key, value, str(exc), binding.target))
         if self.id_key is not None and flat.get(self.id_key) not in (None, ""):
             data["source_id"] = values.text(flat[self.id_key])
         point = flat.get("_geolocation")

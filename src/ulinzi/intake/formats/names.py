@@ -41,9 +41,9 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     ),
     "types": (
         "type", "types", "incident type", "attack type", "event type", "violation type",
-        "violation", "type of attack",
+        "violation", "type of attack", "type of sv",
     ),
-    "domain": ("domain", "sector"),
+    "domain": ("domain", "sector", "sector affected", "sectors affected"),
     "cause": ("cause", "context"),
     "certainty": ("certainty", "certainty level"),
     "facility_type": ("facility type", "type of facility"),
@@ -69,11 +69,11 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "x_transport_stolen": ("health transportation stolen/hijacked",),
     "x_supplies_looted": ("looting/theft/robbery/burglary of health supplies",),
     "x_access_denied": ("access denied or obstructed",),
-    "x_ctx_conflict": ("conflict-related violence",),
-    "x_ctx_political": ("political-related violence",),
-    "x_ctx_covid": ("covid-19-related violence",),
-    "x_ctx_ebola": ("ebola-related violence",),
-    "x_ctx_vaccination": ("vaccination-related violence",),
+    "x_ctx_conflict": ("conflict-related violence", "conflict related violence"),
+    "x_ctx_political": ("political-related violence", "political related violence"),
+    "x_ctx_covid": ("covid-19-related violence", "covid 19 related violence"),
+    "x_ctx_ebola": ("ebola-related violence", "ebola related violence"),
+    "x_ctx_vaccination": ("vaccination-related violence", "vaccination related violence"),
 }  # fmt: skip
 
 IGNORED: dict[str, str] = {
@@ -87,6 +87,24 @@ IGNORED: dict[str, str] = {
     "organisation": "the organisation is the one given with --org",
     "organization": "the organisation is the one given with --org",
     "status": "imported incidents start as submitted",
+}
+# Counts of people Ulinzi has no field for yet (header → the kind counted). The total of
+# that kind is then not the sum of the groups it has fields for.
+UNFIELDED_COUNTS: dict[str, str] = {
+    "aid workers killed": "killed",
+    "aid health workers killed": "killed",
+    "educators killed": "killed",
+    "students killed": "killed",
+}
+for _header, _kind in UNFIELDED_COUNTS.items():
+    IGNORED[_header] = f"a count of people Ulinzi has no field for yet (so no total {_kind})"
+
+# Headers only files of one domain carry: with no domain column, they say the file's.
+DOMAIN_HEADERS: dict[str, str] = {
+    "type of sv": "gbv",
+    "sv context": "gbv",
+    "location where sexual violence was committed": "gbv",
+    "reported deaths following the sexual violence": "gbv",
 }
 
 HEADERS: dict[str, str] = {name: name for name in EDITABLE_FIELDS}
@@ -107,3 +125,8 @@ _NORMALISED = {normalise(k): v for k, v in HEADERS.items()}
 def header_target(text: str) -> str | None:
     """The target a header text names, or ``None``."""
     return _NORMALISED.get(normalise(text))
+
+
+def header_domain(text: str) -> str | None:
+    """The domain a header text belongs to when only that domain's files carry it."""
+    return DOMAIN_HEADERS.get(normalise(text))

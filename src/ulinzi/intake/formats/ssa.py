@@ -119,7 +119,7 @@ def plan(header: Sequence[Any], extra: dict[str, dict[str, str]] | None = None) 
                 if flag(cell):
                     resources.append(code)
             except ValueError as exc:
-                problems.append(Problem(shown_of[i], cell, str(exc)))
+                problems.append(Problem(shown_of[i], cell, str(exc), "resources"))
         if other_col is not None and other_col < size and values.text(row[other_col]):
             resources.append("other")
         data["resources"] = resources

@@ -13,7 +13,7 @@ import pytest
 
 from ulinzi.incidents.models import Incident
 from ulinzi.intake import jsonstream, values
-from ulinzi.intake.imports import run_import
+from ulinzi.intake.imports import ImportFailed, run_import
 
 LONG_LABELS = (
     "Violence with heavy weapons (requires more than one person to use such as firearms, "
@@ -99,7 +99,10 @@ def test_hxl_with_the_wrong_tags_real_files_carry(org: Any, write_csv: Any) -> N
     ]
     row = ["E1", "2022-04-15", "SYR", "Idlib Governorate", "35.9", "36.6", "99",
            "Aerial Bomb: Plane", "2", "?", "MSF"]  # fmt: skip
-    result = _import(write_csv("tags.csv", [header, tags, row]))
+    path = write_csv("tags.csv", [header, tags, row])
+    with pytest.raises(ImportFailed, match="no column gives the domain of the incidents: pass"):
+        _import(path)  # a weapon and health workers killed do not make it health care
+    result = _import(path, domain="health_care_attack")
     assert (result.fmt, result.created) == ("hxl", 1)
     text = "\n".join(result.plan)
     assert "'Mystery': NOT UNDERSTOOD" in text

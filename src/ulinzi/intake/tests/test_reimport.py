@@ -91,7 +91,7 @@ def test_dry_run_writes_nothing_but_reports(org: Any, write_csv: Any, settings: 
     assert lines[1][3].startswith("is not an ISO 3166 country")
 
 
-def test_rejects_keep_accepted_rows_and_say_why(org: Any, write_csv: Any) -> None:
+def test_only_a_required_field_costs_a_row_the_rest_is_reported(org: Any, write_csv: Any) -> None:
     rows = hxl_rows(6)
     rows[0][1] = "2999-01-01"
     rows[1][5] = "-3"
@@ -99,15 +99,22 @@ def test_rejects_keep_accepted_rows_and_say_why(org: Any, write_csv: Any) -> Non
     rows[3][4] = "Shelling, Dancing"
     rows[4][6] = 12.5
     result = _run(write_csv("bad.csv", [*HXL_HEADER, *rows]))
-    assert (result.created, result.rejected) == (1, 5)
+    assert (result.created, result.rejected) == (5, 1)
     got = {(r.row, r.column): (r.value, r.reason) for r in ImportReject.objects.all()}
-    assert got == {
-        (3, "Date"): ("2999-01-01", "is in the future"),
-        (4, "Killed"): ("-3", "must be a whole number of people, zero or more"),
-        (5, "Killed"): ("two", "is not a number"),
-        (6, "Type"): ("Shelling, Dancing", "'shelling' is not a known value of ssa_attack_type"),
-        (7, "Injured"): ("12.5", "is not a whole number"),
+    assert got == {(3, "Date"): ("2999-01-01", "is in the future")}
+    assert result.kept == {
+        ("Killed", "-3", "must be a whole number of people, zero or more"): 1,
+        ("Killed", "two", "is not a number"): 1,
+        ("Type", "Shelling, Dancing", "'shelling' is not a known value of ssa_attack_type"): 1,
+        ("Injured", "12.5", "is not a whole number"): 1,
     }
+    kept = {i.source_id: i for i in Incident.objects.all()}
+    assert kept[rows[1][0]].killed is None and kept[rows[1][0]].injured == rows[1][6]
+    assert kept[rows[2][0]].killed is None
+    assert kept[rows[3][0]].types == [] and kept[rows[3][0]].killed == rows[3][5]
+    assert kept[rows[4][0]].injured is None
+    raw = kept[rows[3][0]].raw_source
+    assert raw is not None and raw["Type"] == "Shelling, Dancing"  # the raw value stays
     assert result.rejects_path is not None  # the partner's values: owner only
     assert result.rejects_path.stat().st_mode & 0o777 == 0o600
     assert result.rejects_path.parent.stat().st_mode & 0o777 == 0o700

@@ -1,0 +1,118 @@
+"""Other real files of Insecurity Insight, imported as a new user would (no mapping):
+each row lands in the domain its data states, an unknown optional value costs no row,
+and the expected figures are computed here from the files with openpyxl.
+
+Fixtures (``fixtures/``): the CRSV and food-security workbooks as published; the first
+400 rows of the explosive-weapons workbook and the first 300 of the interactive-map
+workbook (header and tag rows included, cells unchanged).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from ulinzi.incidents.models import Incident
+from ulinzi.intake.imports import ImportFailed, run_import
+from ulinzi.intake.models import ImportReject
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EWM = FIXTURES / "insecurity_insight_explosive_weapons_sample.xlsx"
+CRSV = FIXTURES / "insecurity_insight_crsv_2024.xlsx"
+FOOD = FIXTURES / "insecurity_insight_food_security_2020_2024.xlsx"
+MAP = FIXTURES / "insecurity_insight_health_care_interactive_map_sample.xlsx"
+# The sectors of the explosive-weapons file that are domains Ulinzi records.
+SECTORS = {"health care": "health_care_attack", "protection": "protection"}
+
+pytestmark = pytest.mark.django_db
+
+
+def _sheet(path: Path, tag_row: bool) -> list[dict[str, Any]]:
+    rows = openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True)
+    header = [str(c or "").strip() for c in next(rows)]
+    if tag_row:
+        next(rows)
+    return [
+        dict(zip(header, r, strict=False))
+        for r in rows
+        if any(c is not None and str(c).strip() for c in r)
+    ]
+
+
+def _import(path: Path, **kw: Any) -> Any:
+    return run_import(path=path, organisation="partner", progress=False, **kw)
+
+
+def _domains() -> Counter[str]:
+    return Counter(Incident.objects.values_list("domain", flat=True))
+
+
+def test_a_sector_column_puts_each_row_in_its_own_domain(org: Any) -> None:
+    rows = _sheet(EWM, tag_row=True)
+    expected: dict[str, str | None] = {}
+    for row in rows:
+        pieces = [p.strip().lower() for p in str(row["Sector Affected"] or "").split(",")]
+        expected[str(row["SiND Event ID"])] = next(
+            (SECTORS[p] for p in pieces if p in SECTORS), None
+        )
+    assert len(expected) == len(rows)  # one row per event id in this sample
+    result = _import(EWM)
+    assert result.rejected == sum(1 for d in expected.values() if d is None) > 0
+    assert _domains() == Counter(d for d in expected.values() if d is not None)
+    assert {i.source_id: i.domain for i in Incident.objects.all()} == {
+        sid: d for sid, d in expected.items() if d is not None
+    }
+    assert set(ImportReject.objects.values_list("column", flat=True)) == {"Sector Affected"}
+    # Health workers killed are stored; the file also counts students, educators and aid
+    # workers, which have no field: no total "killed" is made up from one group.
+    kept = {str(r["SiND Event ID"]): r for r in rows if expected[str(r["SiND Event ID"])]}
+    stored = sum(i.killed_health_workers or 0 for i in Incident.objects.all())
+    assert stored == sum(int(r["Health Workers Killed"] or 0) for r in kept.values())
+    assert not Incident.objects.filter(killed__isnull=False).exists()
+
+
+def test_sexual_violence_file_is_gbv_and_keeps_every_row(org: Any) -> None:
+    rows = _sheet(CRSV, tag_row=False)
+    result = _import(CRSV)
+    assert (result.created, result.rejected) == (len(rows), 0)
+    assert _domains() == Counter({"gbv": len(rows)})
+    plan = "\n".join(result.plan)
+    assert "domain gbv for every row: column 'Location Where Sexual Violence Was Committed'" in plan
+    censored = sum(1 for r in rows if r["Geo Precision"] == "censored")
+    assert censored > 0
+    assert result.kept[("Geo Precision", "censored", "is not a known value of geo_precision")] == (
+        censored
+    )
+    # Every perpetrator spelling of the file is known (aliases in the vocabulary data).
+    assert not [k for k in result.kept if k[0] == "Reported Perpetrator"]
+    given = sum(1 for r in rows if str(r["Reported Perpetrator"] or "").strip())
+    assert Incident.objects.exclude(perpetrator="").count() == given
+
+
+def test_a_file_that_does_not_say_its_domain_asks_for_it(org: Any) -> None:
+    rows = _sheet(FOOD, tag_row=False)
+    with pytest.raises(ImportFailed, match="no column gives the domain of the incidents: pass"):
+        _import(FOOD)  # "Weapon Carried/Used" is no reason to call it health care
+    assert not Incident.objects.exists()
+    result = _import(FOOD, domain="protection")
+    assert (result.created, result.rejected) == (len(rows), 0)
+    assert _domains() == Counter({"protection": len(rows)})
+    spellings = {k[1] for k in result.kept if k[0] == "Reported Perpetrator"}
+    assert not spellings  # "Foreign Forces - Military", "Host Government: Military" known
+
+
+def test_interactive_map_layout_reads_its_own_spellings(org: Any) -> None:
+    rows = _sheet(MAP, tag_row=True)
+    with_country = [r for r in rows if str(r["ISO3 codes"] or "").strip()]
+    result = _import(MAP)
+    assert (result.created, result.rejected) == (len(with_country), len(rows) - len(with_country))
+    assert _domains() == Counter({"health_care_attack": len(with_country)})
+    assert not result.kept  # perpetrators ("State military", …) and context flags understood
+    conflict = sum(1 for r in with_country if r["Conflict Related Violence"] == "ConflictEvent")
+    assert Incident.objects.filter(cause="armed_conflict").count() == conflict
+    perpetrators = sum(1 for r in with_country if str(r["Perpetrator"] or "").strip())
+    assert Incident.objects.exclude(perpetrator="").count() == perpetrators
