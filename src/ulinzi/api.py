@@ -37,7 +37,14 @@ log = logging.getLogger(__name__)
 api = NinjaAPI(
     title="Ulinzi API",
     version="1",
-    description="Incidents in shared vocabularies, intake, cases, alerts and analysis.",
+    description=(
+        "Incidents in shared vocabularies, intake, cases, alerts and analysis.\n\n"
+        "Reads and writes of one mutable record send its version as a strong `ETag` "
+        '(`"3"`; also `version` in the body). Send it back as `If-Match` on a PATCH or '
+        "action: if the record changed since, the write is refused with 412 "
+        "problem+json carrying the current `version` (and its `ETag`). Without "
+        "`If-Match`, a write changes only the fields it names, on the record as it is now."
+    ),
     urls_namespace="api",
     auth=API_AUTH,
     docs=VendoredSwagger(),

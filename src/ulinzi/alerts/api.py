@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from ulinzi.alerts import policies, selectors, services
 from ulinzi.alerts.models import Acknowledgement, Alert, Subscription
 from ulinzi.alerts.payload import alert_document
+from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import NotAllowed
 
@@ -58,6 +59,7 @@ def _alert_out(request: HttpRequest, alert: Alert) -> dict[str, Any]:
     doc["active"] = alert.is_active()
     doc["you_received"] = bool(services.recipient_subscriptions(who, alert))
     doc["can_view_board"] = policies.can_view_board(who, alert)
+    doc["version"] = alert.version
     return doc
 
 
@@ -177,8 +179,10 @@ def delete_subscription(request: HttpRequest, subscription_id: int) -> tuple[int
 
 
 @router.get("/{alert_id}", summary="One alert")
-def get_alert(request: HttpRequest, alert_id: UUID) -> dict[str, Any]:
-    return _alert_out(request, selectors.get(actor(request), alert_id))
+def get_alert(request: HttpRequest, alert_id: UUID, response: HttpResponse) -> dict[str, Any]:
+    alert = selectors.get(actor(request), alert_id)
+    versioning.set_etag(response, alert)
+    return _alert_out(request, alert)
 
 
 @router.get("/{alert_id}/deliveries", summary="Delivery and acknowledgement board")
@@ -235,7 +239,15 @@ def acknowledge(request: HttpRequest, alert_id: UUID) -> dict[str, Any]:
 
 
 @router.post("/{alert_id}/cancel", summary="Cancel an alert")
-def cancel(request: HttpRequest, alert_id: UUID) -> HttpResponse | dict[str, Any]:
+def cancel(
+    request: HttpRequest,
+    alert_id: UUID,
+    response: HttpResponse,
+    if_match: str | None = versioning.IF_MATCH,
+) -> HttpResponse | dict[str, Any]:
     who = actor(request)
-    alert = services.cancel_alert(actor=who, alert=selectors.get(who, alert_id))
+    alert = services.cancel_alert(
+        actor=who, alert=selectors.get(who, alert_id), version=versioning.expected(if_match)
+    )
+    versioning.set_etag(response, alert)
     return _alert_out(request, alert)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ulinzi.accounts.models import Organisation
 from ulinzi.common.fields import EncryptedTextField
+from ulinzi.common.versioning import version_field
 
 
 class Severity(models.TextChoices):
@@ -68,6 +69,7 @@ class Alert(models.Model):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = version_field()  # one more at every change: the API's ETag
 
     class Meta:
         ordering = ["-created_at"]

@@ -27,6 +27,7 @@ from ulinzi.alerts.models import (
 )
 from ulinzi.alerts.validation import clean_alert, clean_subscription
 from ulinzi.audit import services as audit
+from ulinzi.common import versioning
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed, NotFound
 
 
@@ -94,13 +95,18 @@ def raise_alert(
     return alert
 
 
-def cancel_alert(*, actor: Actor, alert: Alert, now: datetime | None = None) -> Alert:
+@transaction.atomic
+def cancel_alert(
+    *, actor: Actor, alert: Alert, version: int | None = None, now: datetime | None = None
+) -> Alert:
+    versioning.lock(alert)
     if not policies.can_cancel(actor, alert):
         raise NotAllowed(_("only the raiser or a coordinator of the organisation cancels an alert"))
+    versioning.check(version, alert, "alert")
     if alert.cancelled_at is None:
         alert.cancelled_at = now or timezone.now()
         alert.cancelled_by = actor.user
-        alert.save(update_fields=["cancelled_at", "cancelled_by"])
+        versioning.save(alert, ["cancelled_at", "cancelled_by"])
         audit.record(
             actor=actor,
             action="alert.cancel",

@@ -19,6 +19,7 @@ from ulinzi.accounts.access import Actor, actor_for
 from ulinzi.accounts.models import Organisation
 from ulinzi.alerts import policies, selectors, services
 from ulinzi.alerts.models import Acknowledgement, Alert, DeliveryState, Severity
+from ulinzi.common import versioning
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
 from ulinzi.vocab import registry
@@ -147,9 +148,12 @@ def alert_cancel(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
     alert = _get(who, alert_id)
     try:
-        services.cancel_alert(actor=who, alert=alert)
+        services.cancel_alert(actor=who, alert=alert, version=versioning.posted(request))
     except NotAllowed as exc:
         return forbidden(request, str(exc))
+    except versioning.StaleVersion:
+        messages.warning(request, versioning.STALE_ACTION_MESSAGE)
+        return redirect("alerts:detail", alert_id=alert.pk)
     messages.success(request, _("Alert cancelled."))
     return redirect("alerts:detail", alert_id=alert.pk)
 

@@ -86,6 +86,16 @@ def posted(request: HttpRequest) -> int | None:
     return int(value) if value.isdigit() and len(value) < 19 else None
 
 
+def posted_each(request: HttpRequest) -> dict[str, int]:
+    """The versions a page's form lists one per item (``version-<id>``), by item id."""
+    found = {}
+    for key in request.POST:
+        value = request.POST.get(key, "")
+        if key.startswith("version-") and value.isdigit() and len(value) < 19:
+            found[key.removeprefix("version-")] = int(value)
+    return found
+
+
 def check(wanted: int | None, record: Any, what: str = "record") -> None:
     """Refuse with :class:`StaleVersion` when ``wanted`` is given and is not the
     record's version."""

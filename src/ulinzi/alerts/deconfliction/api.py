@@ -6,11 +6,12 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from ulinzi.alerts.deconfliction import conf, exports, policies, selectors
 from ulinzi.alerts.deconfliction.models import Movement, Notification, Site
 from ulinzi.alerts.deconfliction.services import acknowledgement, registration, sending
+from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed, NotFound
 
@@ -50,6 +51,11 @@ class SendIn(Schema):
     movements: list[UUID] = []
     override_lead_time: bool = False
     override_reason: str = ""
+    versions: dict[str, int] = Field(
+        {},
+        description="item id → the version you reviewed; if any has changed since, "
+        "nothing is sent (412 with that item's current version)",
+    )
 
 
 class RemovalIn(Schema):
@@ -59,7 +65,9 @@ class RemovalIn(Schema):
 def _site(s: Site) -> dict[str, Any]:
     out = sending.site_content(s)
     out.update(
-        status=s.status, coordinated_by=s.coordinated_by.code if s.coordinated_by_id else None
+        status=s.status,
+        coordinated_by=s.coordinated_by.code if s.coordinated_by_id else None,
+        version=s.version,
     )
     return out
 
@@ -67,7 +75,10 @@ def _site(s: Site) -> dict[str, Any]:
 def _movement(m: Movement) -> dict[str, Any]:
     out = sending.movement_content(m)
     out.update(
-        status=m.status, lead_time_override=m.lead_time_override, override_reason=m.override_reason
+        status=m.status,
+        lead_time_override=m.lead_time_override,
+        override_reason=m.override_reason,
+        version=m.version,
     )
     return out
 
@@ -117,24 +128,42 @@ def register_site(request: HttpRequest, payload: SiteIn) -> tuple[int, dict[str,
 
 
 @router.get("/sites/{site_id}", summary="One site")
-def get_site(request: HttpRequest, site_id: UUID) -> dict[str, Any]:
-    return _site(selectors.site(actor(request), site_id))
+def get_site(request: HttpRequest, site_id: UUID, response: HttpResponse) -> dict[str, Any]:
+    site = selectors.site(actor(request), site_id)
+    versioning.set_etag(response, site)
+    return _site(site)
 
 
 @router.post("/sites/{site_id}/removal", summary="Ask for a site's removal to be notified")
-def request_removal(request: HttpRequest, site_id: UUID, payload: RemovalIn) -> dict[str, Any]:
+def request_removal(
+    request: HttpRequest,
+    site_id: UUID,
+    payload: RemovalIn,
+    response: HttpResponse,
+    if_match: str | None = versioning.IF_MATCH,
+) -> dict[str, Any]:
     who = actor(request)
-    return _site(
-        registration.request_site_removal(
-            actor=who, site=selectors.site(who, site_id), reason=payload.reason
-        )
+    site = registration.request_site_removal(
+        actor=who,
+        site=selectors.site(who, site_id),
+        reason=payload.reason,
+        version=versioning.expected(if_match),
     )
+    versioning.set_etag(response, site)
+    return _site(site)
 
 
 @router.post("/sites/{site_id}/removal/send", response={201: list}, summary="Notify a removal")
-def send_removal(request: HttpRequest, site_id: UUID) -> tuple[int, list[str]]:
+def send_removal(
+    request: HttpRequest,
+    site_id: UUID,
+    response: HttpResponse,
+    if_match: str | None = versioning.IF_MATCH,
+) -> tuple[int, list[str]]:
     who = actor(request)
-    batches = sending.send_removal(actor=who, site=selectors.site(who, site_id))
+    site = selectors.site(who, site_id)
+    batches = sending.send_removal(actor=who, site=site, version=versioning.expected(if_match))
+    versioning.set_etag(response, site)
     return 201, [str(b.pk) for b in batches]
 
 
@@ -158,8 +187,10 @@ def register_movement(request: HttpRequest, payload: MovementIn) -> tuple[int, d
 
 
 @router.get("/movements/{movement_id}", summary="One movement")
-def get_movement(request: HttpRequest, movement_id: UUID) -> dict[str, Any]:
-    return _movement(selectors.movement(actor(request), movement_id))
+def get_movement(request: HttpRequest, movement_id: UUID, response: HttpResponse) -> dict[str, Any]:
+    movement = selectors.movement(actor(request), movement_id)
+    versioning.set_etag(response, movement)
+    return _movement(movement)
 
 
 @router.post("/notifications", response={201: list}, summary="Send items to parties' focal points")
@@ -179,6 +210,7 @@ def send(request: HttpRequest, payload: SendIn) -> tuple[int, list[dict[str, Any
         movements=movements,
         override_lead_time=payload.override_lead_time,
         override_reason=payload.override_reason,
+        versions=payload.versions,
     )
     return 201, [
         {

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ulinzi.accounts.models import Organisation
+from ulinzi.common.versioning import version_field
 
 
 class SiteType(models.TextChoices):
@@ -49,6 +50,7 @@ class Site(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    version = version_field()  # one more at every change: the API's ETag
 
     class Meta:
         ordering = ["name"]
@@ -88,6 +90,7 @@ class Movement(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    version = version_field()  # one more at every change: the API's ETag
 
     class Meta:
         ordering = ["departure_from"]

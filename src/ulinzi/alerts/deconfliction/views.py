@@ -18,6 +18,7 @@ from ulinzi.accounts.models import Organisation
 from ulinzi.alerts.deconfliction import conf, policies, selectors
 from ulinzi.alerts.deconfliction.models import Movement, Site, SiteType
 from ulinzi.alerts.deconfliction.services import acknowledgement, registration, sending
+from ulinzi.common import versioning
 from ulinzi.common.problems import InvalidInput, NotAllowed
 from ulinzi.common.views import act_and_redirect, forbidden, visible_or_404
 
@@ -170,7 +171,7 @@ def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
     if request.POST.get("send"):
         return act_and_redirect(
             request,
-            lambda: sending.send_removal(actor=who, site=site),
+            lambda: sending.send_removal(actor=who, site=site, version=versioning.posted(request)),
             _("Removal notified to the parties."),
             "deconfliction:site",
             site.pk,
@@ -180,7 +181,10 @@ def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
     return act_and_redirect(
         request,
         lambda: registration.request_site_removal(
-            actor=who, site=site, reason=request.POST.get("reason", "")
+            actor=who,
+            site=site,
+            reason=request.POST.get("reason", ""),
+            version=versioning.posted(request),
         ),
         _("Removal requested."),
         "deconfliction:site",
@@ -205,6 +209,7 @@ def send(request: HttpRequest) -> HttpResponse:
             movements=[selectors.movement(who, pk) for pk in request.POST.getlist("movements")],
             override_lead_time="override_lead_time" in request.POST,
             override_reason=request.POST.get("override_reason", ""),
+            versions=versioning.posted_each(request),
         ),
         lambda batches: _("Sent to %(n)s parties.") % {"n": len(batches)},
         "deconfliction:overview",

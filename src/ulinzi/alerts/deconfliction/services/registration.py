@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from ulinzi.alerts.deconfliction import conf, policies
 from ulinzi.alerts.deconfliction.models import Kind, Movement, Site
 from ulinzi.alerts.deconfliction.validation import clean_movement, clean_site
 from ulinzi.audit import services as audit
+from ulinzi.common import versioning
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 
 
@@ -149,9 +151,14 @@ def register_movement(
     return movement
 
 
-def request_site_removal(*, actor: Actor, site: Site, reason: str = "") -> Site:
+@transaction.atomic
+def request_site_removal(
+    *, actor: Actor, site: Site, reason: str = "", version: int | None = None
+) -> Site:
+    versioning.lock(site)
     if not policies.can_request_removal(actor, site):
         raise NotAllowed(_("you cannot remove this site"))
+    versioning.check(version, site, "site")
     if site.status in (Site.Status.REMOVAL_REQUESTED, Site.Status.REMOVED):
         return site
     site.removal_reason = reason.strip()
@@ -159,5 +166,5 @@ def request_site_removal(*, actor: Actor, site: Site, reason: str = "") -> Site:
         site.status = Site.Status.REMOVAL_REQUESTED  # the parties must be told
     else:
         site.status = Site.Status.REMOVED  # never notified: nothing to tell
-    site.save(update_fields=["status", "removal_reason"])
+    versioning.save(site, ["status", "removal_reason"])
     return site

@@ -15,6 +15,7 @@ from ulinzi.accounts.models import Organisation
 from ulinzi.alerts.deconfliction import conf, policies
 from ulinzi.alerts.deconfliction.models import Batch, Event, Kind, Movement, Notification, Site
 from ulinzi.alerts.deconfliction.services.registration import lead_time_problem, override
+from ulinzi.common import versioning
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 
 
@@ -93,18 +94,44 @@ def send(
     movements: list[Movement] | None = None,
     override_lead_time: bool = False,
     override_reason: str = "",
+    versions: dict[str, int] | None = None,
     now: datetime | None = None,
 ) -> list[Batch]:
     """The coordinator sends reviewed sites and movements to the focal points of named
-    parties: one batch per party. Late movements are refused unless overridden."""
-    now = now or timezone.now()
-    sites, movements = list(sites or []), list(movements or [])
+    parties: one batch per party. Late movements are refused unless overridden. With
+    ``versions`` (item id → the version reviewed), nothing is sent if any item has
+    moved on since (:class:`~ulinzi.common.versioning.StaleVersion`)."""
+    with transaction.atomic():
+        return _send(
+            actor,
+            parties,
+            list(sites or []),
+            list(movements or []),
+            override_lead_time,
+            override_reason,
+            versions or {},
+            now or timezone.now(),
+        )
+
+
+def _send(
+    actor: Actor,
+    parties: list[str],
+    sites: list[Site],
+    movements: list[Movement],
+    override_lead_time: bool,
+    override_reason: str,
+    versions: dict[str, int],
+    now: datetime,
+) -> list[Batch]:
     items: list[Site | Movement] = [*sites, *movements]
     if not items:
         raise InvalidInput([FieldProblem("items", _("choose at least one site or movement"))])
     for item in items:
+        versioning.lock(item)
         if not policies.can_review(actor, item):
             raise NotAllowed(_("only the coordinator of these items sends them"))
+        versioning.check(versions.get(str(item.pk)), item, type(item).__name__.lower())
     targets = _parties(parties)
     problems: list[FieldProblem] = []
     overridden = False
@@ -123,30 +150,31 @@ def send(
     if problems:
         raise InvalidInput(problems)
     batches = []
-    with transaction.atomic():
-        for party in targets:
-            batch = Batch.objects.create(
-                party=party, coordinated_by=items[0].coordinated_by, sent_by=actor.user, sent_at=now
+    for party in targets:
+        batch = Batch.objects.create(
+            party=party, coordinated_by=items[0].coordinated_by, sent_by=actor.user, sent_at=now
+        )
+        made = 0
+        for item in items:
+            made += _notify(
+                actor,
+                batch,
+                item,
+                now=now,
+                override_reason=override_reason if overridden else "",
             )
-            made = 0
-            for item in items:
-                made += _notify(
-                    actor,
-                    batch,
-                    item,
-                    now=now,
-                    override_reason=override_reason if overridden else "",
-                )
-            if made:
-                batches.append(batch)
-            else:
-                batch.delete()
-        for s in sites:
-            Site.objects.filter(pk=s.pk, status=Site.Status.SUBMITTED).update(
-                status=Site.Status.NOTIFIED
-            )
-        for m in movements:
-            Movement.objects.filter(pk=m.pk).update(status=Movement.Status.NOTIFIED)
+        if made:
+            batches.append(batch)
+        else:
+            batch.delete()
+    for site in sites:
+        if site.status == Site.Status.SUBMITTED:
+            site.status = Site.Status.NOTIFIED
+            versioning.save(site, ["status"])
+    for movement in movements:
+        if movement.status == Movement.Status.SUBMITTED:
+            movement.status = Movement.Status.NOTIFIED
+            versioning.save(movement, ["status"])
     return batches
 
 
@@ -202,11 +230,16 @@ def _notify(
     return 1
 
 
-def send_removal(*, actor: Actor, site: Site, now: datetime | None = None) -> list[Batch]:
+@transaction.atomic
+def send_removal(
+    *, actor: Actor, site: Site, version: int | None = None, now: datetime | None = None
+) -> list[Batch]:
     """Notify the removal of a site to every party that was notified of it."""
     now = now or timezone.now()
+    versioning.lock(site)
     if not policies.can_review(actor, site):
         raise NotAllowed(_("only the coordinator of this site notifies its removal"))
+    versioning.check(version, site, "site")
     if site.status != Site.Status.REMOVAL_REQUESTED:
         raise InvalidInput(
             [FieldProblem("site", _("removal has not been requested for this site"))]
@@ -215,15 +248,14 @@ def send_removal(*, actor: Actor, site: Site, now: datetime | None = None) -> li
         pk__in=site.notifications.filter(kind=Kind.SITE).values("party_id")
     ).order_by("code")
     batches = []
-    with transaction.atomic():
-        for party in parties:
-            batch = Batch.objects.create(
-                party=party, coordinated_by=site.coordinated_by, sent_by=actor.user, sent_at=now
-            )
-            if _notify(actor, batch, site, now=now, removal=True):
-                batches.append(batch)
-            else:
-                batch.delete()
-        site.status = Site.Status.REMOVED
-        site.save(update_fields=["status"])
+    for party in parties:
+        batch = Batch.objects.create(
+            party=party, coordinated_by=site.coordinated_by, sent_by=actor.user, sent_at=now
+        )
+        if _notify(actor, batch, site, now=now, removal=True):
+            batches.append(batch)
+        else:
+            batch.delete()
+    site.status = Site.Status.REMOVED
+    versioning.save(site, ["status"])
     return batches
