@@ -9,8 +9,13 @@ from ulinzi.common.slowhash import slot
 
 
 class BoundedArgon2PasswordHasher(Argon2PasswordHasher):
-    """Same algorithm and hashes as Django's (``argon2``); hashing and checking wait for
-    a slot, or raise :class:`~ulinzi.common.slowhash.Busy`."""
+    """Django's Argon2 hasher (algorithm ``argon2``: existing hashes still check), in one
+    lane instead of eight: the same work (2 passes over 100 MiB) in one thread, so a
+    check takes one core, which is what the slots count; a hash made with other costs
+    is redone at the next sign-in. Hashing and checking wait for a slot, or raise
+    :class:`~ulinzi.common.slowhash.Busy`."""
+
+    parallelism = 1
 
     def encode(self, password: str, salt: str) -> str:
         with slot():

@@ -160,3 +160,15 @@ def test_sign_in_waits_for_a_slot_and_is_not_counted_as_a_failure(
     assert not LoginThrottle.objects.exists()
     client.post("/login/", {"username": "monitor", "password": demo_password()})
     assert "_auth_user_id" in client.session
+
+
+def test_production_hashes_take_one_core_each(settings: Any) -> None:
+    """One lane (one thread) per hash, so that a slot bounds a core: the costs of
+    receipts and passwords outside the test suite's small ones."""
+    from ulinzi.accounts.hashers import BoundedArgon2PasswordHasher
+    from ulinzi.intake.anonymous import receipts
+
+    settings.ULINZI_RECEIPT_ARGON2 = {}
+    assert receipts._params() == (3, 65536, 1)  # RFC 9106 low-memory costs, one lane
+    params = BoundedArgon2PasswordHasher().params()
+    assert (params.time_cost, params.memory_cost, params.parallelism) == (2, 102400, 1)

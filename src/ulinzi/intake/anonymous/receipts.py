@@ -95,14 +95,16 @@ def locators(code: str) -> list[str]:
 
 
 def _params() -> tuple[int, int, int]:
-    """Argon2id costs: argon2-cffi's defaults (RFC 9106 low-memory) unless
-    ``ULINZI_RECEIPT_ARGON2`` overrides them (the test suite makes them small)."""
+    """Argon2id costs: argon2-cffi's defaults (RFC 9106 low-memory: 3 passes over
+    64 MiB) in one lane, unless ``ULINZI_RECEIPT_ARGON2`` overrides them (the test suite
+    makes them small). One lane does the same work as four in one thread, so a hash
+    takes one core, which is what the Argon2 slots count (:mod:`ulinzi.common.slowhash`)."""
     default = PasswordHasher()
     given: dict[str, Any] = getattr(settings, "ULINZI_RECEIPT_ARGON2", {}) or {}
     return (
         int(given.get("time_cost", default.time_cost)),
         int(given.get("memory_cost", default.memory_cost)),
-        int(given.get("parallelism", default.parallelism)),
+        int(given.get("parallelism", 1)),
     )
 
 
