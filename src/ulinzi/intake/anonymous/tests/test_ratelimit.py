@@ -17,6 +17,7 @@ from ulinzi.intake.anonymous import ratelimit
 from ulinzi.intake.anonymous.tests.conftest import REPORT
 from ulinzi.intake.anonymous.tests.test_waitress_logs import server  # noqa: F401 (fixture)
 
+DAY = 86_400  # windows a test never straddles (one ends at midnight UTC)
 STATUS = "/api/v1/reports/anonymous/status"
 SUBMIT = "/api/v1/reports/anonymous"
 
@@ -26,7 +27,7 @@ def _post(address: str, path: str, body: dict[str, Any], **headers: Any) -> Any:
 
 
 def test_receipt_attempts_per_client(receiving: Any, settings: Any, monkeypatch: Any) -> None:
-    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (3, 600)}
+    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (3, DAY)}
     from ulinzi.intake.anonymous import services
 
     verified: list[int] = []  # refused attempts must not reach the (Argon2) lookup
@@ -56,9 +57,9 @@ def test_a_flood_from_50_addresses_does_not_stop_a_new_reporter(
     receiving: Any, settings: Any
 ) -> None:
     settings.ULINZI_ANONYMOUS_LIMITS = {
-        "submit_client": (2, 3600),
-        "submit_global": (20, 3600),
-        "submit_fair": (1, 3600),
+        "submit_client": (2, DAY),
+        "submit_global": (20, DAY),
+        "submit_fair": (1, DAY),
     }
     flood = [f"198.51.100.{i}" for i in range(1, 51)]
     accepted = sum(
@@ -71,16 +72,16 @@ def test_a_flood_from_50_addresses_does_not_stop_a_new_reporter(
     assert newcomer.status_code == 201, newcomer.content
     # Under the flood the newcomer too is held to the fair share, and told when to retry.
     again = _post("203.0.113.9", SUBMIT, REPORT)
-    assert again.status_code == 429 and 0 < int(again["Retry-After"]) <= 3600
+    assert again.status_code == 429 and 0 < int(again["Retry-After"]) <= DAY
 
 
 def test_a_receipt_guessing_flood_does_not_stop_a_reporter_checking_theirs(
     receiving: Any, settings: Any
 ) -> None:
     settings.ULINZI_ANONYMOUS_LIMITS = {
-        "receipt_client": (4, 600),
-        "receipt_global": (40, 600),
-        "receipt_fair": (2, 600),
+        "receipt_client": (4, DAY),
+        "receipt_global": (40, DAY),
+        "receipt_fair": (2, DAY),
     }
     for i in range(1, 51):
         for _ in range(4):
@@ -91,9 +92,9 @@ def test_a_receipt_guessing_flood_does_not_stop_a_reporter_checking_theirs(
 
 def test_submissions_per_client_then_fair_share(receiving: Any, settings: Any) -> None:
     settings.ULINZI_ANONYMOUS_LIMITS = {
-        "submit_client": (2, 3600),
-        "submit_global": (3, 3600),
-        "submit_fair": (1, 3600),
+        "submit_client": (2, DAY),
+        "submit_global": (3, DAY),
+        "submit_fair": (1, DAY),
     }
     assert [_post("192.0.2.9", SUBMIT, REPORT).status_code for _ in range(3)] == [201, 201, 429]
     assert _post("192.0.2.10", SUBMIT, REPORT).status_code == 201  # budget now spent
@@ -102,7 +103,7 @@ def test_submissions_per_client_then_fair_share(receiving: Any, settings: Any) -
 
 
 def test_the_pages_are_limited_too(receiving: Any, settings: Any) -> None:
-    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (1, 600), "submit_client": (1, 3600)}
+    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (1, DAY), "submit_client": (1, DAY)}
     client = Client(REMOTE_ADDR="192.0.2.20")
     assert client.post("/anonymous/status/", {"receipt": "0" * 20}).status_code == 404
     limited = client.post("/anonymous/status/", {"receipt": "0" * 20})
@@ -112,7 +113,7 @@ def test_the_pages_are_limited_too(receiving: Any, settings: Any) -> None:
 
 
 def test_forwarded_addresses_count_only_from_trusted_proxies(receiving: Any, settings: Any) -> None:
-    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (1, 600)}
+    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (1, DAY)}
     body = {"receipt": "x"}
 
     def attempt(peer: str, forwarded: str) -> int:
@@ -137,7 +138,7 @@ def test_waitress_passes_the_forwarded_address_to_django(
     server: int,  # noqa: F811
     settings: Any,
 ) -> None:
-    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (1, 600)}
+    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (1, DAY)}
     settings.ULINZI_TRUSTED_PROXIES = ["127.0.0.1"]
 
     def attempt(forwarded: str) -> int:
@@ -171,7 +172,7 @@ def test_clients_are_known_by_a_keyed_hmac_that_changes_daily(
 
 
 def test_an_ipv6_client_is_its_64(receiving: Any, settings: Any) -> None:
-    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (1, 600)}
+    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (1, DAY)}
     assert _post("2001:db8:1:2::1", STATUS, {"receipt": "x"}).status_code == 404
     assert _post("2001:db8:1:2:ffff::9", STATUS, {"receipt": "x"}).status_code == 429
     assert _post("2001:db8:1:3::1", STATUS, {"receipt": "x"}).status_code == 404

@@ -18,6 +18,7 @@ from django.test import override_settings
 
 from ulinzi.intake.anonymous import ratelimit
 
+DAY = 86_400  # windows a test never straddles (one ends at midnight UTC)
 REDIS_URL = os.environ.get("ULINZI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ULINZI = str(Path(sys.executable).with_name("ulinzi"))
 ADDRESS = "203.0.113.44"
@@ -51,7 +52,7 @@ def _settings(prefix: str) -> dict[str, Any]:
                 "KEY_PREFIX": prefix,
             }
         },
-        "ULINZI_ANONYMOUS_LIMITS": {"receipt_client": (3, 600)},
+        "ULINZI_ANONYMOUS_LIMITS": {"receipt_client": (3, DAY)},
     }
 
 
@@ -72,7 +73,7 @@ def test_counts_are_shared_with_another_process_and_hold_no_address(
         ULINZI_CACHE_URL=REDIS_URL,
         ULINZI_CACHE_PREFIX=redis_prefix,
         ULINZI_SECRET_KEY=settings.SECRET_KEY,
-        ULINZI_ANONYMOUS_LIMITS="receipt_client=3/600",
+        ULINZI_ANONYMOUS_LIMITS="receipt_client=3/86400",
         ULINZI_DATA_DIR=os.environ["ULINZI_DATA_DIR"],
         ULINZI_LOG_LEVEL="WARNING",
     )
@@ -107,7 +108,7 @@ def test_a_stopped_cache_lets_reporters_through(settings: Any) -> None:
     """Redis unreachable: attempts are let through (and logged), never a 500."""
     from django.test import Client
 
-    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (1, 600)}
+    settings.ULINZI_ANONYMOUS_LIMITS = {"receipt_client": (1, DAY)}
     dead = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
