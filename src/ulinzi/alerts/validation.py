@@ -157,7 +157,13 @@ def clean_alert(data: dict[str, Any], *, now: datetime) -> dict[str, Any]:
             x.field in ("lat", "lon", "radius_km") or x.field.startswith("pcodes") for x in p.items
         )
     ):
-        p.add("area", _("give P-codes, or a point (lat, lon) and radius_km, or both"))
+        p.add(
+            "area",
+            _(
+                "give the area: the P-codes of its admin areas, or a point (latitude and "
+                "longitude) with a radius in kilometres, or both"
+            ),
+        )
     expires = _when(data.get("expires_at"), "expires_at", p)
     if expires is not None:
         if expires <= now:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ulinzi.accounts.access import Actor, actor_for
@@ -85,7 +86,13 @@ def alert_create(request: HttpRequest) -> HttpResponse:
             errors = _errors(exc)
         else:
             messages.success(
-                request, _("Alert raised: %(n)s recipients matched.") % {"n": alert.matched}
+                request,
+                ngettext(
+                    "Alert raised: %(n)s recipient matched.",
+                    "Alert raised: %(n)s recipients matched.",
+                    alert.matched,
+                )
+                % {"n": alert.matched},
             )
             return redirect("alerts:detail", alert_id=alert.pk)
     return render(
@@ -114,7 +121,7 @@ def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
         {
             "alert": alert,
             "board": board,
-            "acked": board and sum(1 for r in board if r.acknowledgement),
+            "acked": sum(1 for r in board or () if r.acknowledgement),
             "is_recipient": bool(mine),
             "my_ack": acked,
             "can_cancel": policies.can_cancel(who, alert) and alert.cancelled_at is None,

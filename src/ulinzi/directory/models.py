@@ -23,6 +23,15 @@ class ServiceKind(models.TextChoices):
     CHILD_PROTECTION = "child_protection", _("Child protection")
 
 
+class Coverage(models.TextChoices):
+    """How near a service's coverage is to the survivor's area, nearest first."""
+
+    ADMIN1 = "admin1", _("In this area")
+    COUNTRY = "country", _("Country-wide")
+    SAME_COUNTRY = "same_country", _("Elsewhere in the country")
+    ELSEWHERE = "elsewhere", _("Elsewhere")
+
+
 class Service(models.Model):
     """One service of one organisation; ``accepts_referrals`` means it answers referrals
     sent through Ulinzi (others are listed for information, with their contact)."""

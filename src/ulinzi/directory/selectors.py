@@ -11,10 +11,15 @@ from django.db.models import QuerySet
 from ulinzi.accounts.access import Actor
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed, NotFound
 from ulinzi.directory import areas, policies
-from ulinzi.directory.models import Service, ServiceKind
+from ulinzi.directory.models import Coverage, Service, ServiceKind
 
 # Coverage, nearest first.
-ADMIN1, COUNTRY, SAME_COUNTRY, ELSEWHERE = "admin1", "country", "same_country", "elsewhere"
+ADMIN1, COUNTRY, SAME_COUNTRY, ELSEWHERE = (
+    Coverage.ADMIN1.value,
+    Coverage.COUNTRY.value,
+    Coverage.SAME_COUNTRY.value,
+    Coverage.ELSEWHERE.value,
+)
 RANK = {ADMIN1: 0, COUNTRY: 1, SAME_COUNTRY: 2, ELSEWHERE: 3}
 
 

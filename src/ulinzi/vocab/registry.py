@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 
 from django.utils.translation import get_language
@@ -23,6 +24,27 @@ DOMAIN_TYPES: dict[str, str] = {
     "gbv": "gbv_type",
     "seah": "seah_type",
     "protection": "protection_type",
+}
+
+
+# Code lists that live beside their models as Django choices (labels in the project
+# catalogue), ``module:Class``, by the name templates use: ``{{ code|label:"need" }}``.
+CHOICES: dict[str, str] = {
+    "need": "ulinzi.directory.models:ServiceKind",
+    "coverage": "ulinzi.directory.models:Coverage",
+    "share_field": "ulinzi.cases.models.consent:ShareField",
+    "consent_purpose": "ulinzi.cases.models.consent:Purpose",
+    "risk_level": "ulinzi.cases.models.case:RiskLevel",
+    "sex": "ulinzi.cases.models.case:Case.Sex",
+    "age_group": "ulinzi.cases.models.case:Case.AgeGroup",
+    "measure_kind": "ulinzi.cases.models.measures:MeasureKind",
+    "measure_status": "ulinzi.cases.models.measures:MeasureStatus",
+    "referral_status": "ulinzi.cases.models.referral:ReferralStatus",
+    "complaint_stage": "ulinzi.cases.models.complaint:Stage",
+    "complaint_outcome": "ulinzi.cases.models.complaint:Outcome",
+    "assistance_kind": "ulinzi.cases.models.complaint:AssistanceKind",
+    "severity": "ulinzi.alerts.models:Severity",
+    "site_type": "ulinzi.alerts.deconfliction.models:SiteType",
 }
 
 
@@ -106,3 +128,33 @@ def get(name: str) -> Vocabulary:
 
 def types_for(domain: str) -> Vocabulary:
     return get(DOMAIN_TYPES[domain])
+
+
+def _choices(name: str) -> dict[str, str]:
+    """The codes and labels (active language) of the choices ``name`` in ``CHOICES``."""
+    module, _, attributes = CHOICES[name].partition(":")
+    found: object = import_module(module)
+    for attribute in attributes.split("."):
+        found = getattr(found, attribute)
+    return {str(code): str(text) for code, text in found.choices}  # type: ignore[attr-defined]
+
+
+def label(vocabulary: str, code: str) -> str:
+    """``code`` in words, in the active language: the one place that turns a code of a
+    vocabulary file or of a model's choices into its label; an unknown code is returned as
+    it is."""
+    if not code:
+        return ""
+    if vocabulary in CHOICES:
+        return _choices(vocabulary).get(code, code)
+    try:
+        return get(vocabulary).label(code)
+    except KeyError:
+        return code
+
+
+def all_codes() -> dict[str, list[str]]:
+    """Every code a user might see in place of a word, by vocabulary (files and choices)."""
+    out = {name: vocab.codes() for name, vocab in all_vocabularies().items()}
+    out.update({name: list(_choices(name)) for name in CHOICES})
+    return out

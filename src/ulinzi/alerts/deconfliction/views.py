@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ulinzi.accounts.access import Actor, actor_for
@@ -211,7 +212,10 @@ def send(request: HttpRequest) -> HttpResponse:
             override_reason=request.POST.get("override_reason", ""),
             versions=versioning.posted_each(request),
         ),
-        lambda batches: _("Sent to %(n)s parties.") % {"n": len(batches)},
+        lambda batches: (
+            ngettext("Sent to %(n)s party.", "Sent to %(n)s parties.", len(batches))
+            % {"n": len(batches)}
+        ),
         "deconfliction:overview",
         refuse=True,
         level=messages.SUCCESS,

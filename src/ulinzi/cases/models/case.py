@@ -7,12 +7,14 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ulinzi.accounts.models import Organisation
 from ulinzi.cases.models.note import BaseNote
 from ulinzi.common.fields import EncryptedTextField
 from ulinzi.common.versioning import version_field
+from ulinzi.vocab import registry
 
 
 class RiskLevel(models.TextChoices):
@@ -104,10 +106,43 @@ class TimelineEntry(models.Model):
     username = models.CharField(max_length=150, blank=True, default="")
     organisation = models.CharField(max_length=40, blank=True, default="")
     kind = models.CharField(max_length=30)
+    # The English message (``%(name)s`` placeholders) and its values, put into words in
+    # the reader's language when shown; entries written before ``params`` hold the
+    # finished text and no params.
     text = models.CharField(max_length=400, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind}"
+
+    def shown(self) -> str:
+        """The entry in the active language, codes in its values given as their labels."""
+        if not self.params:
+            return gettext(self.text)
+        values = {name: _timeline_value(name, value) for name, value in self.params.items()}
+        return gettext(self.text) % values
+
+
+# Which vocabulary the codes of a timeline value belong to, by the value's name.
+TIMELINE_VOCABULARIES = {
+    "purpose": "consent_purpose",
+    "scope": "share_field",
+    "fields": "share_field",
+    "measure": "measure_kind",
+    "status": "measure_status",
+    "answer": "referral_status",
+    "level": "risk_level",
+    "before": "risk_level",
+    "after": "risk_level",
+}
+
+
+def _timeline_value(name: str, value: object) -> str:
+    vocabulary = TIMELINE_VOCABULARIES.get(name)
+    codes = value if isinstance(value, list) else [value]
+    if vocabulary is None:
+        return ", ".join(str(c) for c in codes)
+    return ", ".join(registry.label(vocabulary, str(c)) for c in codes)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation, User
@@ -88,7 +88,7 @@ def open_case(*, actor: Actor, data: dict[str, Any], organisation: str | None = 
         organisation=org, opened_by=actor.user, assigned_to=actor.user, **_clean(data)
     )
     case.incidents.set(incidents)
-    record.timeline(actor=actor, case=case, kind="opened", text=_("Case opened"))
+    record.timeline(actor=actor, case=case, kind="opened", text=gettext_noop("Case opened"))
     record.change(actor=actor, case=case, action="create", fields=_clean(data))
     return case
 
@@ -128,11 +128,11 @@ def update_case(
         changes["incidents"] = True
     if data.get("status") == Case.Status.CLOSED and case.status != Case.Status.CLOSED:
         case.status, case.closed_at = Case.Status.CLOSED, timezone.now()
-        record.timeline(actor=actor, case=case, kind="closed", text=_("Case closed"))
+        record.timeline(actor=actor, case=case, kind="closed", text=gettext_noop("Case closed"))
         changes["status"] = True
     elif data.get("status") == Case.Status.OPEN and case.status == Case.Status.CLOSED:
         case.status, case.closed_at = Case.Status.OPEN, None
-        record.timeline(actor=actor, case=case, kind="reopened", text=_("Case reopened"))
+        record.timeline(actor=actor, case=case, kind="reopened", text=gettext_noop("Case reopened"))
         changes["status"] = True
     if changes:
         versioning.save(case)
@@ -140,7 +140,8 @@ def update_case(
             actor=actor,
             case=case,
             kind="updated",
-            text=_("Changed: %s") % ", ".join(sorted(changes)),
+            text=gettext_noop("Changed: %(fields)s"),
+            fields=sorted(changes),
         )
         record.change(actor=actor, case=case, action="update", fields=changes)
     return case
@@ -153,5 +154,5 @@ def add_note(*, actor: Actor, case: Case, body: str) -> CaseNote:
         raise InvalidInput([FieldProblem("body", "write the note")])
     assert isinstance(actor.user, User)
     note = CaseNote.objects.create(case=case, author=actor.user, body=str(body).strip())
-    record.timeline(actor=actor, case=case, kind="note", text=_("Note added"))
+    record.timeline(actor=actor, case=case, kind="note", text=gettext_noop("Note added"))
     return note

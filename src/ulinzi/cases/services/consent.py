@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation, User
@@ -95,8 +95,10 @@ def give(
         actor=actor,
         case=case,
         kind="consent_given",
-        text=_("Consent given for %(purpose)s with %(org)s: %(scope)s")
-        % {"purpose": purpose, "org": org.code, "scope": ", ".join(consent.scope)},
+        text=gettext_noop("Consent given for %(purpose)s with %(org)s: %(scope)s"),
+        purpose=purpose,
+        org=org.code,
+        scope=consent.scope,
     )
     record.change(actor=actor, case=case, action="consent_given", fields=consent.scope)
     return consent
@@ -118,8 +120,9 @@ def withdraw(*, actor: Actor, consent: Consent, note: str = "") -> Consent:
         actor=actor,
         case=consent.case,
         kind="consent_withdrawn",
-        text=_("Consent withdrawn for %(purpose)s with %(org)s")
-        % {"purpose": consent.purpose, "org": consent.recipient.code},
+        text=gettext_noop("Consent withdrawn for %(purpose)s with %(org)s"),
+        purpose=consent.purpose,
+        org=consent.recipient.code,
     )
     record.change(actor=actor, case=consent.case, action="consent_withdrawn", fields=consent.scope)
     return consent

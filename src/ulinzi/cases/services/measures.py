@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation, User
@@ -102,7 +103,9 @@ def add(
         actor=actor,
         case=case,
         kind="measure_added",
-        text=_("Protective measure %(kind)s by %(org)s") % {"kind": kind, "org": org.code},
+        text=gettext_noop("Protective measure %(measure)s by %(org)s"),
+        measure=kind,
+        org=org.code,
     )
     _tell_owner(
         measure,
@@ -149,8 +152,9 @@ def update(
         actor=actor,
         case=measure.case,
         kind="measure_updated",
-        text=_("Protective measure %(kind)s: %(status)s")
-        % {"kind": measure.kind, "status": measure.status},
+        text=gettext_noop("Protective measure %(measure)s: %(status)s"),
+        measure=measure.kind,
+        status=measure.status,
     )
     return measure
 
@@ -188,8 +192,10 @@ def record_violation(
         actor=actor,
         case=case,
         kind="violation",
-        text=_("Violation of %(kind)s recorded; risk %(before)s → %(after)s")
-        % {"kind": measure.kind, "before": before, "after": after},
+        text=gettext_noop("Violation of %(measure)s recorded; risk %(before)s → %(after)s"),
+        measure=measure.kind,
+        before=before,
+        after=after,
     )
     title = _("Protective measure violated on case %(ref)s: risk now %(level)s") % {
         "ref": case.reference,

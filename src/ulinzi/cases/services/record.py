@@ -10,7 +10,12 @@ from ulinzi.audit.services import record
 from ulinzi.cases.models import Case, TimelineEntry
 
 
-def timeline(*, actor: Actor, case: Case, kind: str, text: str = "") -> TimelineEntry:
+def timeline(
+    *, actor: Actor, case: Case, kind: str, text: str = "", **params: object
+) -> TimelineEntry:
+    """Add an entry: ``text`` is the English message (marked with ``gettext_noop``), its
+    ``%(name)s`` values the codes and names in ``params``; both are put into words in
+    the reader's language when shown (``TimelineEntry.shown``)."""
     orgs = sorted(actor.roles_by_org)
     org_code = ""
     if orgs:
@@ -28,6 +33,7 @@ def timeline(*, actor: Actor, case: Case, kind: str, text: str = "") -> Timeline
         organisation=org_code,
         kind=kind,
         text=text[:400],
+        params=params,
     )
 
 

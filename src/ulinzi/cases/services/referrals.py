@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import User
@@ -68,8 +69,9 @@ def send(*, actor: Actor, case: Case, service_id: Any, note: str = "", need: str
         actor=actor,
         case=case,
         kind="referral_sent",
-        text=_("Referred to %(service)s (%(org)s)")
-        % {"service": service.name, "org": service.organisation.code},
+        text=gettext_noop("Referred to %(service)s (%(org)s)"),
+        service=service.name,
+        org=service.organisation.code,
     )
     record.change(actor=actor, case=case, action="share_referral", fields=fields)
     notify.send(
@@ -136,8 +138,9 @@ def respond(
         actor=actor,
         case=referral.case,
         kind="referral_" + referral.status,
-        text=_("Referral to %(service)s %(word)s")
-        % {"service": referral.service.name, "word": word},
+        text=gettext_noop("Referral to %(service)s: %(answer)s"),
+        service=referral.service.name,
+        answer=referral.status,
     )
     _tell_sender(
         referral,
@@ -167,7 +170,8 @@ def deliver(
         actor=actor,
         case=referral.case,
         kind="referral_delivered",
-        text=_("Services delivered by %(org)s") % {"org": referral.to_organisation.code},
+        text=gettext_noop("Services delivered by %(org)s"),
+        org=referral.to_organisation.code,
     )
     return referral
 
@@ -185,7 +189,8 @@ def close(*, actor: Actor, referral: Referral, version: int | None = None) -> Re
         actor=actor,
         case=referral.case,
         kind="referral_completed",
-        text=_("Referral to %(service)s completed") % {"service": referral.service.name},
+        text=gettext_noop("Referral to %(service)s completed"),
+        service=referral.service.name,
     )
     _tell_sender(
         referral,

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import User
@@ -166,8 +167,11 @@ def assess(
         actor=actor,
         case=case,
         kind="risk_assessed",
-        text=_("Risk assessed with %(inst)s v%(v)s: %(level)s (%(score)s)")
-        % {"inst": inst.code, "v": inst.version, "level": level, "score": total},
+        text=gettext_noop("Risk assessed with %(inst)s v%(v)s: %(level)s (%(score)s)"),
+        inst=inst.code,
+        v=inst.version,
+        level=level,
+        score=total,
     )
     if triggered:
         alert_coordinators(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from ulinzi.vocab import registry
 from ulinzi.web.i18n import country_name as _country_name
@@ -29,13 +30,15 @@ FIELD_VOCABS = {
 
 @register.filter
 def label(code: str, vocabulary: str) -> str:
-    """``{{ incident.cause|label:"cause" }}``"""
-    if not code:
-        return ""
-    try:
-        return registry.get(vocabulary).label(code)
-    except KeyError:
-        return code
+    """``{{ incident.cause|label:"cause" }}``, ``{{ case.risk_level|label:"risk_level" }}``"""
+    return registry.label(vocabulary, str(code)) if code else ""
+
+
+def _codes(codes: Iterable[str] | str | None) -> list[str]:
+    """One code or a list of codes as a list (a string is one code, never its letters)."""
+    if not codes:
+        return []
+    return [codes] if isinstance(codes, str) else [str(c) for c in codes]
 
 
 def _type_label(code: str, domain: str | None = None) -> str:
@@ -48,14 +51,15 @@ def _type_label(code: str, domain: str | None = None) -> str:
 
 
 @register.filter
-def type_labels(codes: Iterable[str], domain: str) -> str:
+def type_labels(codes: Iterable[str] | str, domain: str) -> str:
     """``{{ incident.types|type_labels:incident.domain }}``"""
-    return ", ".join(_type_label(c, domain) for c in codes or ())
+    return ", ".join(_type_label(c, domain) for c in _codes(codes))
 
 
 @register.filter
-def labels(codes: Iterable[str], vocabulary: str) -> str:
-    return ", ".join(label(c, vocabulary) for c in codes or ())
+def labels(codes: Iterable[str] | str, vocabulary: str) -> str:
+    """``{{ case.needs|labels:"need" }}`` → ``Health care, Legal aid``"""
+    return ", ".join(label(c, vocabulary) for c in _codes(codes))
 
 
 @register.filter
@@ -88,8 +92,36 @@ def history_action(action: str) -> str:
         "updated": _("changed"),
         "verified": _("verified"),
         "rejected": _("rejected"),
+        "imported": _("imported"),
+        "linked": _("linked to the same incident from another source"),
+        "unlinked": _("no longer linked to another source"),
     }
     return words.get(action, action)
+
+
+_ROW = re.compile(r"^row (\d+)$")
+_REASONS = (
+    (re.compile(r"^re-import, row (\d+)$"), gettext_noop("re-import, row %(n)s")),
+    (re.compile(r"^linkage run (\d+)$"), gettext_noop("linkage run %(n)s")),
+    (re.compile(r"^review decision$"), gettext_noop("review decision")),
+)
+_SSA_RULE = "; certainty from independent sources (SSA rule)"
+
+
+@register.filter
+def history_reason(reason: str) -> str:
+    """The reasons the system writes into an incident's history, in words; a person's
+    own reason is shown as written."""
+    rule = reason.endswith(_SSA_RULE)
+    text = reason[: -len(_SSA_RULE)] if rule else reason
+    for pattern, message in _REASONS:
+        found = pattern.match(text)
+        if found:
+            text = _(message) % {"n": found.group(1)} if found.groups() else _(message)
+            if rule:
+                text += "; " + _("certainty from independent sources (SSA rule)")
+            return text
+    return reason
 
 
 @register.filter
@@ -110,6 +142,10 @@ def change_value(value: Any, field: str) -> str:
         return _("(hidden)")
     if value == "(changed)":
         return _("(changed)")
+    if value == "(previous source row)":
+        return _("(previous source row)")
+    if field == "raw_source" and _ROW.match(str(value)):
+        return _("row %(n)s") % {"n": _ROW.match(str(value)).group(1)}  # type: ignore[union-attr]
     if field in FIELD_VOCABS:
         return label(str(value), FIELD_VOCABS[field])
     if field == "occurred_precision":
