@@ -47,7 +47,7 @@ class Alert(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    title = models.CharField(max_length=200)
+    title = EncryptedTextField()  # the headline, at most 200 characters
     threatened = EncryptedTextField(blank=True, default="")
     details = EncryptedTextField(blank=True, default="")
     severity = models.CharField(max_length=8, choices=Severity.choices)

@@ -73,5 +73,8 @@ def run(args: argparse.Namespace) -> int:
         for reject in shown:
             print(f"  {reject.line()}")
     if result.rejects_path is not None and result.rejected:
-        print(f"\nall rejects: {result.rejects_path}")
+        print(
+            f"\nall rejects (encrypted): {result.rejects_path}\n"
+            f"  read them with: ulinzi keys decrypt {result.rejects_path}"
+        )
     return 0

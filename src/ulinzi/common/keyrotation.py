@@ -1,5 +1,5 @@
-"""Re-encrypt every :class:`EncryptedTextField` value under the newest key; seal plaintext
-left by older versions."""
+"""Re-encrypt every :class:`EncryptedTextField` value, and every encrypted file under the
+data directory, under the newest key; seal plaintext left by older versions."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
-from ulinzi.common import crypto
+from ulinzi.common import crypto, encrypted_files
 from ulinzi.common.fields import EncryptedTextField
 
 BATCH = 500
+# Keys of the counts that count files, not values of a column.
+FILES = "files"
+UNREADABLE_FILES = "unreadable files"
 
 
 def encrypted_columns() -> list[tuple[type[Model], str]]:
@@ -50,6 +53,8 @@ def _reencrypt_all() -> dict[str, int]:
         pk = model._meta.pk.column or model._meta.pk.name
         done = rewrite_column(connection, model._meta.db_table, column, pk, crypto.rotate_token)
         counts[f"{model._meta.label}.{column}"] = done
+    counts[FILES], unreadable = encrypted_files.rotate_all()
+    counts[UNREADABLE_FILES] = len(unreadable)
     return counts
 
 
@@ -107,9 +112,19 @@ def seal_columns(conn: BaseDatabaseWrapper, *columns: tuple[str, str, str]) -> N
     become encrypted (data migrations); values already encrypted are left alone."""
     for table, column, pk in columns:
         rewrite_column(conn, table, column, pk, _seal)
+    _checks_now(conn)
 
 
 def unseal_columns(conn: BaseDatabaseWrapper, *columns: tuple[str, str, str]) -> None:
     """The reverse of :func:`seal_columns` (migrating back)."""
     for table, column, pk in columns:
         rewrite_column(conn, table, column, pk, _unseal)
+    _checks_now(conn)
+
+
+def _checks_now(conn: BaseDatabaseWrapper) -> None:
+    """Run PostgreSQL's deferred foreign-key checks of the rows just updated, so that the
+    same migration may still alter their tables."""
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ulinzi.accounts.models import Organisation
+from ulinzi.common.fields import EncryptedTextField
 
 
 class ImportRun(models.Model):
@@ -76,8 +77,9 @@ class ImportReject(models.Model):
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rejects")
     row = models.PositiveIntegerField()
     column = models.CharField(max_length=255, blank=True, default="")
-    value = models.TextField(blank=True, default="")
-    reason = models.TextField()
+    # The partner's own data (a reason may quote a value): encrypted at rest.
+    value = EncryptedTextField(blank=True, default="")
+    reason = EncryptedTextField()
 
     class Meta:
         ordering = ["run", "row", "id"]

@@ -1,6 +1,8 @@
 """Streaming row readers: CSV (encoding checked up front), XLSX (openpyxl read-only) and
 KoboToolbox/ODK JSON. Nothing here loads a whole file; a file that cannot be read at all
-raises :class:`UnreadableFile` with one message meant for the person importing it."""
+raises :class:`UnreadableFile` with one message meant for the person importing it. A
+file kept encrypted (an upload from the web, :mod:`ulinzi.common.encrypted_files`) is
+read decrypted, chunk by chunk."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
+from ulinzi.common import encrypted_files
 from ulinzi.intake import jsonstream
 
 CHUNK = 1 << 20
@@ -39,11 +42,11 @@ def inspect(path: Path, container: str | None = None, encoding: str | None = Non
     same single pass (so a bad byte on the last line fails before anything is imported)."""
     if not path.is_file():
         raise UnreadableFile(f"{path}: no such file")
-    size = path.stat().st_size
+    with _open(path) as fh:
+        head = fh.read(8)
+        size = fh.seek(0, io.SEEK_END)
     if size == 0:
         raise UnreadableFile(f"{path.name} is empty")
-    with path.open("rb") as fh:
-        head = fh.read(8)
     sniffed = _sniff_container(head, path)
     if container in (None, "auto"):
         container = sniffed
@@ -54,13 +57,20 @@ def inspect(path: Path, container: str | None = None, encoding: str | None = Non
     digest = hashlib.sha256()
     text_encoding = ""
     if container == "xlsx":
-        with path.open("rb") as fh:
+        with _open(path) as fh:
             while chunk := fh.read(CHUNK):
                 digest.update(chunk)
     else:
         text_encoding = encoding or _bom_encoding(head) or "utf-8"
         _hash_and_check_text(path, digest, text_encoding, explicit=encoding is not None)
     return FileInfo(path, size, digest.hexdigest(), container, text_encoding)
+
+
+def _open(path: Path) -> IO[bytes]:
+    try:
+        return encrypted_files.open_read(path)
+    except encrypted_files.DamagedFile as exc:
+        raise UnreadableFile(f"{path.name} cannot be read back: {exc}") from exc
 
 
 def _sniff_container(head: bytes, path: Path) -> str:
@@ -94,7 +104,7 @@ def _hash_and_check_text(path: Path, digest: Any, encoding: str, *, explicit: bo
     offset = 0
     line = 1
     text_seen = False
-    with path.open("rb") as fh:
+    with _open(path) as fh:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
             try:
@@ -148,7 +158,7 @@ class CsvSource(Source):
     unit = "B"
 
     def __init__(self, info: FileInfo) -> None:
-        self.binary: BinaryIO = info.path.open("rb")
+        self.binary: IO[bytes] = _open(info.path)
         self.text = io.TextIOWrapper(self.binary, encoding=info.encoding, newline="")
         self.total = info.size
         first = self.text.readline()
@@ -188,17 +198,23 @@ class XlsxSource(Source):
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 
+        self.binary: IO[bytes] = _open(info.path)
         try:
-            self.book = openpyxl.load_workbook(info.path, read_only=True, data_only=True)
+            self.book = openpyxl.load_workbook(self.binary, read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+            self.binary.close()
             raise UnreadableFile(
                 f"{info.path.name} is not a readable XLSX workbook ({exc})"
             ) from exc
+        problem = None
         if sheet is not None and sheet not in self.book.sheetnames:
             names = ", ".join(self.book.sheetnames)
-            raise UnreadableFile(f"{info.path.name} has no sheet {sheet!r} (sheets: {names})")
-        if not self.book.worksheets:
-            raise UnreadableFile(f"{info.path.name} has no sheets")
+            problem = f"{info.path.name} has no sheet {sheet!r} (sheets: {names})"
+        elif not self.book.worksheets:
+            problem = f"{info.path.name} has no sheets"
+        if problem:
+            self.close()
+            raise UnreadableFile(problem)
         self.sheet = self.book[sheet] if sheet else self.book.worksheets[0]
         self.total = self.sheet.max_row
         self.done = 0
@@ -213,6 +229,7 @@ class XlsxSource(Source):
 
     def close(self) -> None:
         self.book.close()
+        self.binary.close()
 
 
 class JsonSource(Source):
@@ -222,7 +239,7 @@ class JsonSource(Source):
     unit = "B"
 
     def __init__(self, info: FileInfo) -> None:
-        self.binary: BinaryIO = info.path.open("rb")
+        self.binary: IO[bytes] = _open(info.path)
         self.text = io.TextIOWrapper(self.binary, encoding=info.encoding)
         self.total = info.size
 

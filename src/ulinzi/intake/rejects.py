@@ -1,12 +1,13 @@
 """Rejected rows: what was wrong (row, column, value, reason), kept and reported.
 
 During a run, rejects are stored with the batch they belong to (so a checkpoint holds
-them too); at the end they are written as a CSV under the data directory.
+them too); at the end they are written as a CSV under the data directory, encrypted
+(:mod:`ulinzi.common.encrypted_files`; ``ulinzi keys decrypt PATH`` prints it).
 """
 
 from __future__ import annotations
 
-import os
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from ulinzi.common import safecsv
+from ulinzi.common import encrypted_files, safecsv
 from ulinzi.intake.formats.base import jsonable
 from ulinzi.intake.models import ImportReject, ImportRun
 
@@ -68,20 +69,21 @@ def stored(run: ImportRun) -> Iterator[Reject]:
 
 
 def csv_path(run_id: int | str, source: Path) -> Path:
-    """Where a run's rejects CSV goes: under the data directory, readable by its owner
-    only (rejected values are the partner's data)."""
+    """Where a run's rejects CSV goes: under the data directory, encrypted and readable
+    by its owner only (rejected values are the partner's data)."""
     folder = Path(settings.DATA_DIR) / "imports"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder / f"{run_id}-{source.stem}-rejects.csv"
 
 
 class CsvLog:
-    """Rejects written straight to a CSV (dry runs, which write nothing else)."""
+    """Rejects written straight to an encrypted CSV (dry runs, which write nothing else);
+    the file is in place once closed."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        self.fh = open(descriptor, "w", newline="", encoding="utf-8")
+        self.out = encrypted_files.Writer(path)
+        self.fh = io.TextIOWrapper(self.out.stream(), newline="", encoding="utf-8")
         self.writer = safecsv.Writer(self.fh)
         self.writer.writerow(HEADER)
 
@@ -89,7 +91,10 @@ class CsvLog:
         self.writer.writerows(csv_row(r) for r in rejects)
 
     def close(self) -> None:
-        self.fh.close()
+        if not self.out.closed:
+            self.fh.flush()
+            self.fh.detach()
+            self.out.commit()
 
 
 def export(run: ImportRun, path: Path) -> Path:

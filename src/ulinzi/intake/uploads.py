@@ -2,7 +2,9 @@
 
 An upload is kept under ``$ULINZI_DATA_DIR/imports/uploads/<token>/`` (folders 0700,
 files 0600; nothing there is served): ``meta.json`` (who, for which organisation, the
-choices made), ``mapping.json`` when a mapping was given, and ``file/<name>``. The token
+choices made), ``mapping.json`` when a mapping was given, and ``file/<name>``, the file
+itself, encrypted (:mod:`ulinzi.common.encrypted_files`; the importer reads it
+decrypted, chunk by chunk). The token
 is random and only its uploader may preview, confirm or discard it. Confirming creates a
 queued :class:`ImportRun` and enqueues :func:`tasks.import_upload`, which runs the same
 import as ``ulinzi import`` and deletes the upload once the run is done or the file
@@ -34,7 +36,7 @@ from django.utils.translation import gettext as _
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.audit import services as audit
-from ulinzi.common import safecsv
+from ulinzi.common import encrypted_files, safecsv
 from ulinzi.common.problems import NotAllowed, NotFound
 from ulinzi.intake import policies
 from ulinzi.intake import rejects as rejectlog
@@ -157,7 +159,7 @@ def stage(
             "run": None,
         },
     )
-    _write_private(upload.file, iter(file.chunks()))
+    encrypted_files.write(upload.file, file.chunks())
     if mapping is not None and upload.mapping is not None:
         _write_private(upload.mapping, iter(mapping.chunks()))
     upload.save()

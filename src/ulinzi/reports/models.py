@@ -11,7 +11,7 @@ from django.db import models
 
 def exports_dir() -> Path:
     path = Path(settings.DATA_DIR) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

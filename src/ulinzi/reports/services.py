@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,12 +12,13 @@ from django.db.models import QuerySet
 
 from ulinzi.accounts.access import ANONYMOUS, Actor
 from ulinzi.audit import services as audit
+from ulinzi.common import encrypted_files
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 from ulinzi.incidents.models import Incident, Status
 from ulinzi.incidents.selectors import IncidentFilters, apply_filters, visible
 from ulinzi.reports import policies, writers
 from ulinzi.reports.columns import LEVELS, PUBLIC
-from ulinzi.reports.models import Export, exports_dir
+from ulinzi.reports.models import Export
 from ulinzi.reports.release import DEFAULT_K, build
 from ulinzi.vocab import registry
 
@@ -157,7 +157,8 @@ def forget_old_exports(now: datetime | None = None) -> int:
 
 
 def export_to_store(*, actor: Actor, request: ExportRequest) -> Export:
-    """Write the export for its author to download later (web page)."""
+    """Write the export for its author to download later (web page), encrypted
+    (:mod:`ulinzi.common.encrypted_files`), with its disclosure report."""
     forget_old_exports()
     record = Export(
         created_by=actor.user,
@@ -167,12 +168,12 @@ def export_to_store(*, actor: Actor, request: ExportRequest) -> Export:
         filters=request.filters.as_query(),
         filename=request.filename(),
     )
-    directory = exports_dir()
-    with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".part") as tmp:
-        report = export(actor=actor, request=request, out=tmp, via="web")
-    Path(tmp.name).replace(record.path)
+    with encrypted_files.create(record.path) as out:
+        report = export(actor=actor, request=request, out=out.stream(), via="web")
     record.report = report
-    record.size = record.path.stat().st_size
-    record.report_path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    record.size = out.size
+    encrypted_files.write(
+        record.report_path, (json.dumps(report, indent=2, default=str) + "\n").encode()
+    )
     record.save()
     return record

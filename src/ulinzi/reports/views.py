@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ulinzi.accounts.access import actor_for
+from ulinzi.common import encrypted_files
 from ulinzi.common.problems import InvalidInput, NotAllowed
 from ulinzi.common.views import forbidden
 from ulinzi.reports import policies, services, writers
@@ -84,7 +85,7 @@ def export_download(request: HttpRequest, export_id: UUID) -> FileResponse:
     if not record.path.exists():
         raise Http404(_("The file is no longer kept."))
     return FileResponse(
-        record.path.open("rb"),
+        encrypted_files.open_read(record.path),
         as_attachment=True,
         filename=record.filename,
         content_type=writers.CONTENT_TYPES[record.format],
@@ -98,7 +99,7 @@ def export_report_download(request: HttpRequest, export_id: UUID) -> FileRespons
         return redirect("reports:export_result", export_id=record.pk)
     name = record.filename.rsplit(".", 1)[0] + ".disclosure.json"
     return FileResponse(
-        record.report_path.open("rb"),
+        encrypted_files.open_read(record.report_path),
         as_attachment=True,
         filename=name,
         content_type="application/json",

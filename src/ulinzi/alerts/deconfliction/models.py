@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ulinzi.accounts.models import Organisation
+from ulinzi.common.fields import EncryptedJSONField, EncryptedTextField
 from ulinzi.common.versioning import version_field
 
 
@@ -45,7 +46,7 @@ class Site(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
-    removal_reason = models.TextField(blank=True, default="")
+    removal_reason = EncryptedTextField(blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -82,7 +83,7 @@ class Movement(models.Model):
     emergency = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     lead_time_override = models.BooleanField(default=False)
-    override_reason = models.TextField(blank=True, default="")
+    override_reason = EncryptedTextField(blank=True, default="")
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -137,7 +138,8 @@ class Notification(models.Model):
     movement = models.ForeignKey(
         Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
-    content = models.JSONField()  # the item exactly as notified: the record for a dispute
+    # The item exactly as notified (the record for a dispute), a removal reason included.
+    content = EncryptedJSONField()
     sent_at = models.DateTimeField()
     ack_deadline = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -198,7 +200,7 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     username = models.CharField(max_length=150, blank=True, default="")
-    detail = models.JSONField(default=dict, blank=True)
+    detail = EncryptedJSONField(default=dict, blank=True)  # e.g. why a lead time was overridden
 
     objects = AppendOnly.as_manager()
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ulinzi.common.fields import EncryptedTextField
 from ulinzi.incidents.models import Incident
 
 
@@ -99,7 +100,7 @@ class ReviewPair(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True, default="")
+    note = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

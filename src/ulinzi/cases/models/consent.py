@@ -50,12 +50,12 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.CharField(max_length=300, blank=True, default="")
+    note = EncryptedTextField(blank=True, default="")  # at most 300 characters
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    withdrawal_note = models.CharField(max_length=300, blank=True, default="")
+    withdrawal_note = EncryptedTextField(blank=True, default="")  # at most 300
 
     class Meta:
         ordering = ["given_at", "id"]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from ulinzi.cli import main
+from ulinzi.common import encrypted_files
 from ulinzi.incidents.models import Incident
 
 from .conftest import HXL_HEADER, hxl_rows
@@ -34,9 +35,11 @@ def test_summary_rejects_and_their_csv(org: Any, write_csv: Any, capsys: Any) ->
     assert "format: hxl" in out and "'Killed' → killed" in out
     assert "created 4  updated 0  unchanged 0  rejected 1  blank 0" in out
     assert "row 6, Country ISO = 'Narnia': is not an ISO 3166 country" in out
-    report = Path(out.split("all rejects: ", 1)[1].strip())
-    with report.open(newline="") as fh:
-        assert list(csv.reader(fh))[1][:3] == ["6", "Country ISO", "Narnia"]
+    report = Path(out.split("all rejects (encrypted): ", 1)[1].splitlines()[0])
+    assert f"ulinzi keys decrypt {report}" in out
+    assert b"Narnia" not in report.read_bytes()
+    text = encrypted_files.read_bytes(report).decode()
+    assert list(csv.reader(io.StringIO(text)))[1][:3] == ["6", "Country ISO", "Narnia"]
     assert Incident.objects.count() == 4
 
 

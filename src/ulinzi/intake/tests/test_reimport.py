@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 from typing import Any
 
 import pytest
 
+from ulinzi.common import encrypted_files
 from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm
 from ulinzi.intake.imports import run_import
 from ulinzi.intake.models import ImportReject, ImportRun
@@ -84,8 +86,8 @@ def test_dry_run_writes_nothing_but_reports(org: Any, write_csv: Any, settings: 
         result.rejects_path is not None
         and result.rejects_path.parent == settings.DATA_DIR / "imports"
     )
-    with result.rejects_path.open(newline="") as fh:
-        lines = list(csv.reader(fh))
+    assert b"Atlantis" not in result.rejects_path.read_bytes()  # encrypted
+    lines = list(csv.reader(io.StringIO(encrypted_files.read_bytes(result.rejects_path).decode())))
     assert lines[0] == ["row", "column", "value", "reason"]
     assert lines[1][:3] == ["4", "Country ISO", "Atlantis"]
     assert lines[1][3].startswith("is not an ISO 3166 country")
@@ -176,7 +178,8 @@ def test_rejects_csv_never_runs_formulas_on_the_command_line_or_the_web(
     log = rejects.CsvLog(tmp_path / "rejects.csv")
     log.add(given)
     log.close()
-    assert list(csv.reader((tmp_path / "rejects.csv").open(newline=""))) == expected
+    plain = encrypted_files.read_bytes(tmp_path / "rejects.csv").decode()
+    assert list(csv.reader(io.StringIO(plain, newline=""))) == expected
 
     run = ImportRun.objects.create(organisation=org, fmt="csv", file_name="t.csv")
     rejects.save(run, given)

@@ -130,7 +130,11 @@ def _state(db: Db, decrypt: Callable[[str], str]) -> tuple[list[Any], list[Any]]
         cells[11] = decrypt(cells[11]) if cells[11] else ""
         rows.append(cells)
     column = '"column"'
-    return rows, db.query(REJECTS.format(col=column))
+    rejects = [
+        (row, col, decrypt(value) if value else "", decrypt(reason))
+        for row, col, value, reason in db.query(REJECTS.format(col=column))
+    ]
+    return rows, rejects
 
 
 @pytest.fixture

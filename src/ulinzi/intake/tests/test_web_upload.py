@@ -14,6 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from ulinzi.common import encrypted_files
 from ulinzi.incidents.models import Incident
 from ulinzi.intake.models import ImportRun
 
@@ -105,7 +106,8 @@ def test_preview_shows_mapping_first_rows_and_problems(user: Any, settings: Any)
     assert not Incident.objects.exists() and not ImportRun.objects.exists()
     folder = Path(settings.DATA_DIR) / "imports" / "uploads" / token_of(page)
     stored = folder / "file" / "partner.csv"
-    assert stored.read_bytes() == csv_bytes(bad_rows())
+    assert b"Atlantis" not in stored.read_bytes()  # encrypted
+    assert encrypted_files.read_bytes(stored) == csv_bytes(bad_rows())
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700
