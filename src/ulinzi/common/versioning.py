@@ -5,9 +5,9 @@ sends it as a strong ``ETag`` (``"3"``) on reads and writes; a write that sends
 ``If-Match`` is refused with 412 (:class:`StaleVersion`, answered with the current
 version) when the record has moved on. A write without it changes only the fields it
 names, on the current row, locked for the time of the write (:func:`lock`), and moves
-the version on in the same ``UPDATE`` (:func:`save`). Web forms
-carry the version in a hidden field (:class:`VersionField`) and show a stale save as a
-conflict, keeping what the user typed.
+the version on in the same ``UPDATE`` (:func:`save`). Web forms carry the version in a
+hidden field (:class:`VersionField`, :func:`posted`) and show a stale save as a
+conflict, keeping what the user typed (:func:`saved_now`, :func:`rebound`).
 """
 
 from __future__ import annotations
@@ -75,11 +75,6 @@ def expected(header: str | None) -> int | None:
     return int(found.group(1))
 
 
-def requested(request: HttpRequest) -> int | None:
-    """The version the request's ``If-Match`` header asks for (see :func:`expected`)."""
-    return expected(request.headers.get(HEADER))
-
-
 def posted(request: HttpRequest) -> int | None:
     """The version a page's form was shown at (its hidden ``version``), if it sent one."""
     value = request.POST.get("version", "")
@@ -103,14 +98,14 @@ def check(wanted: int | None, record: Any, what: str = "record") -> None:
         raise StaleVersion(record.version, what)
 
 
-def lock(record: models.Model, version: int | None = None, what: str = "record") -> None:
+def lock(record: models.Model) -> None:
     """Read ``record`` again as it is now and lock its row until the surrounding
     transaction ends (PostgreSQL: ``SELECT ... FOR UPDATE``; SQLite takes its write lock
-    when the transaction begins, Ulinzi's transactions being ``IMMEDIATE``); then
-    :func:`check` ``version``. Call inside ``transaction.atomic``."""
+    when the transaction begins, Ulinzi's transactions being ``IMMEDIATE``). Call inside
+    ``transaction.atomic``, then check the rights on what it holds now, then
+    :func:`check` the version the writer sent."""
     manager = type(record)._default_manager
     record.refresh_from_db(from_queryset=manager.select_for_update())
-    check(version, record, what)
 
 
 def save(record: models.Model, fields: Iterable[str] | None = None) -> None:
