@@ -39,11 +39,28 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("web:login")
 
 
+# Where each role's work is. A person with several roles lands where the first of
+# them in this order works.
+LANDING: tuple[tuple[str, str], ...] = (
+    ("coordinator", "analysis:dashboard"),
+    ("analyst", "analysis:dashboard"),
+    ("monitor", "incidents:list"),
+    ("investigator", "cases:complaints"),
+    ("case_worker", "cases:list"),
+    ("reporter", "selfreport:form"),
+    ("party_focal_point", "deconfliction:party"),
+    ("admin", "accounts:admin"),
+)
+
+
+def landing(roles: set[str]) -> str:
+    """The URL name of the page a person with ``roles`` starts on."""
+    return next((page for role, page in LANDING if role in roles), "incidents:list")
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if actor_for(request.user).has_role("coordinator", "analyst"):
-        return redirect("analysis:dashboard")
-    return redirect("incidents:list")
+    return redirect(landing(actor_for(request.user).all_roles()))
 
 
 @login_required

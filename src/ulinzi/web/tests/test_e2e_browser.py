@@ -92,6 +92,7 @@ def test_record_an_incident_and_find_it_in_the_list(
     assert (recorded.killed, recorded.injured, recorded.country) == (2, 5, "UKR")
 
     # Find it in the list with the province filter; the filter stays in the URL.
+    page.click("label[for=menu-toggle]")  # the phone's menu button
     with page.expect_navigation():
         page.get_by_role("link", name=_t(language, "Incidents"), exact=True).click()
     page.locator(".filter-panel > summary").click()

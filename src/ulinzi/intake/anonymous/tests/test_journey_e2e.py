@@ -211,6 +211,8 @@ def test_report_follow_reply_and_read_the_reply(
     desk.fill("#id_username", "investigator")
     desk.fill("#id_password", demo_password())
     handler.submit("main")
+    if desk.is_visible("label[for=menu-toggle]"):  # the phone's menu button
+        desk.click("label[for=menu-toggle]")
     with desk.expect_navigation():
         desk.click("nav.menu a[href='/anonymous/queue/']")
     handler.landed(shots, "4-queue")
