@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ulinzi.common.input_guard.InputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "ulinzi.urls"
@@ -229,6 +230,11 @@ EMAIL_BACKEND = os.environ.get(
     "ULINZI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_FILE_PATH = Path(os.environ.get("ULINZI_EMAIL_FILE_PATH", DATA_DIR / "mail"))
+
+# Request sizes (ulinzi.common.input_guard answers 413 past them): bodies and form
+# fields 2.5 MB; a file upload to the imports page, the whole request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+ULINZI_UPLOAD_MAX_BYTES = int(os.environ.get("ULINZI_UPLOAD_MAX_BYTES", 256 * 1024 * 1024))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

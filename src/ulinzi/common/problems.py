@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.http import HttpResponse
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+MEDIA_TYPE = "application/problem+json"
 
 
 @dataclass
@@ -51,3 +58,32 @@ def problem(status: int, title: str, detail: str = "", **extra: Any) -> dict[str
         body["detail"] = detail
     body.update(extra)
     return body
+
+
+def problem_response(status: int, title: str, detail: str = "", **extra: Any) -> HttpResponse:
+    """A problem-details document as an ``application/problem+json`` response."""
+    return HttpResponse(
+        json.dumps(problem(status, title, detail, **extra), default=str),
+        status=status,
+        content_type=MEDIA_TYPE,
+    )
+
+
+class FieldProblemOut(Schema):
+    field: str = Field(description="where: a field name, a path such as types[1], or body")
+    message: str
+    value: Any = None
+
+
+class Problem(Schema):
+    """An RFC 9457 problem-details document: the body of every API error."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldProblemOut] | None = Field(
+        None, description="each field at fault (400, 413, 422)"
+    )

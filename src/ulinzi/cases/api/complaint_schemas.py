@@ -126,3 +126,17 @@ class OverdueOut(Schema):
     stage: str
     owner: str | None
     deadline: datetime
+
+
+class StatisticsOut(Schema):
+    """Public transparency statistics: cells under ``suppressed_below`` are null."""
+
+    organisation: str | None
+    year: int | None
+    suppressed_below: int
+    total: int | None
+    by_type: dict[str, int | None]
+    by_stage: dict[str, int | None]
+    by_outcome: dict[str, int | None]
+    median_days: dict[str, float | None]
+    stages_measured: dict[str, int | None]

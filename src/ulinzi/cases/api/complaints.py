@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router
+from ninja import Query, Router
 from ninja.errors import HttpError
 
 from ulinzi.cases.api.complaint_schemas import (
@@ -25,6 +25,7 @@ from ulinzi.cases.api.complaint_schemas import (
     PeriodOut,
     ReceiptIn,
     ReceiptMessageIn,
+    StatisticsOut,
     SubjectIn,
 )
 from ulinzi.cases.api.guard import case_actor
@@ -39,7 +40,7 @@ from ulinzi.cases.services.complaints import (
 )
 from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
-from ulinzi.common.problems import FieldProblem, InvalidInput, NotFound
+from ulinzi.common.problems import FieldProblem, InvalidInput, NotFound, Problem
 from ulinzi.intake.anonymous import ratelimit
 from ulinzi.intake.anonymous.api import client_of
 from ulinzi.intake.anonymous.services import find_by_receipt
@@ -148,9 +149,13 @@ def overdue(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/statistics", auth=None, summary="Transparency statistics (public)")
+@router.get(
+    "/statistics", auth=None, response=StatisticsOut, summary="Transparency statistics (public)"
+)
 def transparency(
-    request: HttpRequest, organisation: str | None = None, year: int | None = None
+    request: HttpRequest,
+    organisation: str | None = None,
+    year: int | None = Query(None, ge=1, le=9999),
 ) -> dict[str, Any]:
     return selectors.transparency(organisation, year)
 
@@ -194,13 +199,21 @@ def _by_receipt(request: HttpRequest, receipt: str) -> Complaint:
     return complaint
 
 
-@router.post("/status", auth=None, response=ComplainantOut, summary="Follow a complaint by receipt")
+@router.post(
+    "/status",
+    auth=None,
+    response={200: ComplainantOut, 404: Problem, 429: Problem},
+    summary="Follow a complaint by receipt",
+)
 def status_by_receipt(request: HttpRequest, payload: ReceiptIn) -> dict[str, Any]:
     return selectors.complainant_view(_by_receipt(request, payload.receipt))
 
 
 @router.post(
-    "/status/messages", auth=None, response={201: ComplainantOut}, summary="Write by receipt"
+    "/status/messages",
+    auth=None,
+    response={201: ComplainantOut, 404: Problem, 429: Problem},
+    summary="Write by receipt",
 )
 def write_by_receipt(request: HttpRequest, payload: ReceiptMessageIn) -> tuple[int, dict[str, Any]]:
     found = _by_receipt(request, payload.receipt)
