@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import Field
 
 from ulinzi.accounts.api import router as accounts_router
 from ulinzi.alerts.api import router as alerts_router
@@ -23,7 +24,15 @@ from ulinzi.cases.api.complaints import router as complaints_router
 from ulinzi.cases.api.referrals import router as referrals_router
 from ulinzi.common import versioning
 from ulinzi.common.api_auth import API_AUTH
-from ulinzi.common.problems import Conflict, InvalidInput, NotAllowed, NotFound, problem
+from ulinzi.common.openapi import DocumentedAPI
+from ulinzi.common.problems import (
+    MEDIA_TYPE,
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    problem,
+)
 from ulinzi.common.slowhash import Busy, busy_response
 from ulinzi.directory.api import router as directory_router
 from ulinzi.incidents.api import router as incidents_router
@@ -34,7 +43,7 @@ from ulinzi.web.api_docs import VendoredSwagger
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="Ulinzi API",
     version="1",
     description=(
@@ -52,9 +61,7 @@ api = NinjaAPI(
 
 
 def _problem_response(status: int, body: dict[str, Any]) -> HttpResponse:
-    return HttpResponse(
-        json.dumps(body, default=str), status=status, content_type="application/problem+json"
-    )
+    return HttpResponse(json.dumps(body, default=str), status=status, content_type=MEDIA_TYPE)
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -150,7 +157,18 @@ def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _problem_response(500, problem(500, "Internal error", "the error was logged"))
 
 
-@api.get("/health", auth=None, tags=["system"])
+class DatabaseOut(Schema):
+    reachable: bool
+    vendor: str
+    error: str | None = None
+
+
+class HealthOut(Schema):
+    status: str = Field(description="ok, or degraded (503) when the database does not answer")
+    database: DatabaseOut
+
+
+@api.get("/health", auth=None, tags=["system"], response={200: HealthOut, 503: HealthOut})
 def health(request: HttpRequest) -> HttpResponse:
     """Liveness and database reachability; no authentication."""
     try:

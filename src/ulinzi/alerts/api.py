@@ -12,6 +12,13 @@ from ninja import Router, Schema
 from ulinzi.alerts import policies, selectors, services
 from ulinzi.alerts.models import Acknowledgement, Alert, Subscription
 from ulinzi.alerts.payload import alert_document
+from ulinzi.alerts.schemas import (
+    AlertOut,
+    BoardRowOut,
+    InboxOut,
+    NewSubscriptionOut,
+    SubscriptionOut,
+)
 from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import NotAllowed
@@ -87,7 +94,7 @@ def _subscription_out(sub: Subscription, secret: str | None = None) -> dict[str,
     return out
 
 
-@router.get("", summary="Alerts you may see (active only unless all=true)")
+@router.get("", response=list[AlertOut], summary="Alerts you may see (active only unless all=true)")
 def list_alerts(request: HttpRequest, all: bool = False) -> list[dict[str, Any]]:
     who = actor(request)
     if not policies.can_receive(who):
@@ -96,14 +103,14 @@ def list_alerts(request: HttpRequest, all: bool = False) -> list[dict[str, Any]]
     return [_alert_out(request, a) for a in qs.order_by("-created_at")[:500]]
 
 
-@router.post("", response={201: dict}, summary="Raise an alert")
+@router.post("", response={201: AlertOut}, summary="Raise an alert")
 def raise_alert(request: HttpRequest, payload: AlertIn) -> tuple[int, dict[str, Any]]:
     data = payload.dict(exclude={"organisation"})
     alert = services.raise_alert(actor=actor(request), data=data, organisation=payload.organisation)
     return 201, _alert_out(request, alert)
 
 
-@router.get("/inbox", summary="Alerts delivered to you or your organisations")
+@router.get("/inbox", response=InboxOut, summary="Alerts delivered to you or your organisations")
 def inbox(request: HttpRequest) -> dict[str, Any]:
     who = actor(request)
     if not policies.can_receive(who):
@@ -129,7 +136,7 @@ def inbox(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/subscriptions", summary="Subscriptions you manage")
+@router.get("/subscriptions", response=list[SubscriptionOut], summary="Subscriptions you manage")
 def list_subscriptions(request: HttpRequest) -> list[dict[str, Any]]:
     who = actor(request)
     if not policies.can_receive(who):
@@ -139,7 +146,7 @@ def list_subscriptions(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/subscriptions",
-    response={201: dict},
+    response={201: NewSubscriptionOut},
     summary="Subscribe yourself, or an organisation you manage (the webhook secret is shown once)",
 )
 def create_subscription(
@@ -153,12 +160,18 @@ def create_subscription(
     return 201, _subscription_out(sub, secret=sub.webhook_secret or None)
 
 
-@router.get("/subscriptions/{subscription_id}", summary="One subscription")
+@router.get(
+    "/subscriptions/{subscription_id}", response=SubscriptionOut, summary="One subscription"
+)
 def get_subscription(request: HttpRequest, subscription_id: int) -> dict[str, Any]:
     return _subscription_out(selectors.subscription(actor(request), subscription_id))
 
 
-@router.patch("/subscriptions/{subscription_id}", summary="Pause or resume a subscription")
+@router.patch(
+    "/subscriptions/{subscription_id}",
+    response=SubscriptionOut,
+    summary="Pause or resume a subscription",
+)
 def patch_subscription(
     request: HttpRequest, subscription_id: int, payload: SubscriptionPatch
 ) -> dict[str, Any]:
@@ -178,14 +191,18 @@ def delete_subscription(request: HttpRequest, subscription_id: int) -> tuple[int
     return 204, None
 
 
-@router.get("/{alert_id}", summary="One alert")
+@router.get("/{alert_id}", response=AlertOut, summary="One alert")
 def get_alert(request: HttpRequest, alert_id: UUID, response: HttpResponse) -> dict[str, Any]:
     alert = selectors.get(actor(request), alert_id)
     versioning.set_etag(response, alert)
     return _alert_out(request, alert)
 
 
-@router.get("/{alert_id}/deliveries", summary="Delivery and acknowledgement board")
+@router.get(
+    "/{alert_id}/deliveries",
+    response=list[BoardRowOut],
+    summary="Delivery and acknowledgement board",
+)
 def alert_board(request: HttpRequest, alert_id: UUID) -> list[dict[str, Any]]:
     who = actor(request)
     rows = selectors.board(who, selectors.get(who, alert_id))
@@ -238,7 +255,7 @@ def acknowledge(request: HttpRequest, alert_id: UUID) -> dict[str, Any]:
     return {"alert": alert.pk, "acknowledged": made, "at": first.at if first else None}
 
 
-@router.post("/{alert_id}/cancel", summary="Cancel an alert")
+@router.post("/{alert_id}/cancel", response=AlertOut, summary="Cancel an alert")
 def cancel(
     request: HttpRequest,
     alert_id: UUID,

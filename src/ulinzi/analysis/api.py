@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 
 from ulinzi.analysis import policies, ranking, summary
 from ulinzi.analysis.params import DashboardParams
+from ulinzi.analysis.schemas import AreasOut, SummaryOut
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import NotAllowed
 
@@ -41,11 +42,19 @@ def _params(request: HttpRequest, params: SummaryParams) -> DashboardParams:
     return DashboardParams.from_query(params.dict())
 
 
-@router.get("/summary", summary="Every dashboard panel for the filters, with list links")
+@router.get(
+    "/summary",
+    response=SummaryOut,
+    summary="Every dashboard panel for the filters, with list links",
+)
 def get_summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any]:
     return summary.build(actor(request), _params(request, params))
 
 
-@router.get("/areas", summary="Vulnerable areas and facility types, ranked with their reasons")
+@router.get(
+    "/areas",
+    response=AreasOut,
+    summary="Vulnerable areas and facility types, ranked with their reasons",
+)
 def get_areas(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any]:
     return ranking.as_json(ranking.build(actor(request), _params(request, params)))

@@ -14,6 +14,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import Query, Router, Schema
 
 from ulinzi.common.api_auth import actor
+from ulinzi.common.openapi import file_response
 from ulinzi.common.problems import NotAllowed
 from ulinzi.reports import policies, services, writers
 
@@ -68,4 +69,5 @@ for _fmt in writers.FORMATS:
         f"/{_fmt}",
         summary=f"Export incidents as {_fmt.upper()} (public or partners level)",
         operation_id=f"export_{_fmt}",
+        openapi_extra=file_response(writers.CONTENT_TYPES[_fmt], "the export"),
     )(_endpoint(_fmt))

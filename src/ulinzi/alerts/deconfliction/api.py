@@ -10,9 +10,18 @@ from ninja import Field, Router, Schema
 
 from ulinzi.alerts.deconfliction import conf, exports, policies, selectors
 from ulinzi.alerts.deconfliction.models import Movement, Notification, Site
+from ulinzi.alerts.deconfliction.schemas import (
+    BatchAckOut,
+    BatchSentOut,
+    MovementOut,
+    NotificationListOut,
+    NotificationRecordOut,
+    SiteOut,
+)
 from ulinzi.alerts.deconfliction.services import acknowledgement, registration, sending
 from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
+from ulinzi.common.openapi import file_response
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed, NotFound
 
 router = Router(tags=["deconfliction"])
@@ -111,13 +120,15 @@ def _require_use(request: HttpRequest) -> None:
         raise NotAllowed("your roles give no access to deconfliction")
 
 
-@router.get("/sites", summary="Sites of your organisations, or that you coordinate")
+@router.get(
+    "/sites", response=list[SiteOut], summary="Sites of your organisations, or that you coordinate"
+)
 def list_sites(request: HttpRequest) -> list[dict[str, Any]]:
     _require_use(request)
     return [_site(s) for s in selectors.sites(actor(request))[:1000]]
 
 
-@router.post("/sites", response={201: dict}, summary="Register a humanitarian site")
+@router.post("/sites", response={201: SiteOut}, summary="Register a humanitarian site")
 def register_site(request: HttpRequest, payload: SiteIn) -> tuple[int, dict[str, Any]]:
     site = registration.register_site(
         actor=actor(request),
@@ -127,14 +138,16 @@ def register_site(request: HttpRequest, payload: SiteIn) -> tuple[int, dict[str,
     return 201, _site(site)
 
 
-@router.get("/sites/{site_id}", summary="One site")
+@router.get("/sites/{site_id}", response=SiteOut, summary="One site")
 def get_site(request: HttpRequest, site_id: UUID, response: HttpResponse) -> dict[str, Any]:
     site = selectors.site(actor(request), site_id)
     versioning.set_etag(response, site)
     return _site(site)
 
 
-@router.post("/sites/{site_id}/removal", summary="Ask for a site's removal to be notified")
+@router.post(
+    "/sites/{site_id}/removal", response=SiteOut, summary="Ask for a site's removal to be notified"
+)
 def request_removal(
     request: HttpRequest,
     site_id: UUID,
@@ -153,7 +166,7 @@ def request_removal(
     return _site(site)
 
 
-@router.post("/sites/{site_id}/removal/send", response={201: list}, summary="Notify a removal")
+@router.post("/sites/{site_id}/removal/send", response={201: list[str]}, summary="Notify a removal")
 def send_removal(
     request: HttpRequest,
     site_id: UUID,
@@ -167,13 +180,19 @@ def send_removal(
     return 201, [str(b.pk) for b in batches]
 
 
-@router.get("/movements", summary="Movements of your organisations, or that you coordinate")
+@router.get(
+    "/movements",
+    response=list[MovementOut],
+    summary="Movements of your organisations, or that you coordinate",
+)
 def list_movements(request: HttpRequest) -> list[dict[str, Any]]:
     _require_use(request)
     return [_movement(m) for m in selectors.movements(actor(request))[:1000]]
 
 
-@router.post("/movements", response={201: dict}, summary="Register a movement (lead time applies)")
+@router.post(
+    "/movements", response={201: MovementOut}, summary="Register a movement (lead time applies)"
+)
 def register_movement(request: HttpRequest, payload: MovementIn) -> tuple[int, dict[str, Any]]:
     data = payload.dict(exclude={"organisation", "override_lead_time", "override_reason"})
     movement = registration.register_movement(
@@ -186,14 +205,18 @@ def register_movement(request: HttpRequest, payload: MovementIn) -> tuple[int, d
     return 201, _movement(movement)
 
 
-@router.get("/movements/{movement_id}", summary="One movement")
+@router.get("/movements/{movement_id}", response=MovementOut, summary="One movement")
 def get_movement(request: HttpRequest, movement_id: UUID, response: HttpResponse) -> dict[str, Any]:
     movement = selectors.movement(actor(request), movement_id)
     versioning.set_etag(response, movement)
     return _movement(movement)
 
 
-@router.post("/notifications", response={201: list}, summary="Send items to parties' focal points")
+@router.post(
+    "/notifications",
+    response={201: list[BatchSentOut]},
+    summary="Send items to parties' focal points",
+)
 def send(request: HttpRequest, payload: SendIn) -> tuple[int, list[dict[str, Any]]]:
     who = actor(request)
     if not policies.cells(who):
@@ -222,19 +245,31 @@ def send(request: HttpRequest, payload: SendIn) -> tuple[int, list[dict[str, Any
     ]
 
 
-@router.get("/notifications", summary="Notifications to your party, or sent by your cell")
+@router.get(
+    "/notifications",
+    response=NotificationListOut,
+    summary="Notifications to your party, or sent by your cell",
+)
 def list_notifications(request: HttpRequest) -> dict[str, Any]:
     _require_use(request)
     items = selectors.notifications(actor(request)).order_by("-sent_at")[:1000]
     return {"notice": str(conf.NOTICE), "items": [_notification(n) for n in items]}
 
 
-@router.get("/notifications/{notification_id}", summary="One notification with its record")
+@router.get(
+    "/notifications/{notification_id}",
+    response=NotificationRecordOut,
+    summary="One notification with its record",
+)
 def get_notification(request: HttpRequest, notification_id: UUID) -> dict[str, Any]:
     return _notification(selectors.notification(actor(request), notification_id), events=True)
 
 
-@router.post("/notifications/{notification_id}/acknowledge", summary="Acknowledge (focal point)")
+@router.post(
+    "/notifications/{notification_id}/acknowledge",
+    response=NotificationRecordOut,
+    summary="Acknowledge (focal point)",
+)
 def acknowledge(request: HttpRequest, notification_id: UUID) -> dict[str, Any]:
     who = actor(request)
     n = selectors.notification(who, notification_id)
@@ -243,7 +278,11 @@ def acknowledge(request: HttpRequest, notification_id: UUID) -> dict[str, Any]:
     return _notification(n, events=True)
 
 
-@router.post("/batches/{batch_id}/acknowledge", summary="Acknowledge every item of a batch")
+@router.post(
+    "/batches/{batch_id}/acknowledge",
+    response=BatchAckOut,
+    summary="Acknowledge every item of a batch",
+)
 def acknowledge_batch(request: HttpRequest, batch_id: UUID) -> dict[str, Any]:
     who = actor(request)
     batch = selectors.batch(who, batch_id)
@@ -262,11 +301,19 @@ def _export(request: HttpRequest, party: str, kind: str) -> HttpResponse:
     return response
 
 
-@router.get("/exports/{party}/csv", summary="What was notified to a party, CSV with HXL")
+@router.get(
+    "/exports/{party}/csv",
+    openapi_extra=file_response("text/csv"),
+    summary="What was notified to a party, CSV with HXL",
+)
 def export_csv(request: HttpRequest, party: str) -> HttpResponse:
     return _export(request, party, "csv")
 
 
-@router.get("/exports/{party}/geojson", summary="What was notified to a party, GeoJSON")
+@router.get(
+    "/exports/{party}/geojson",
+    openapi_extra=file_response("application/geo+json"),
+    summary="What was notified to a party, GeoJSON",
+)
 def export_geojson(request: HttpRequest, party: str) -> HttpResponse:
     return _export(request, party, "geojson")

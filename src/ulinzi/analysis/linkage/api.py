@@ -12,6 +12,14 @@ from ninja import Query, Router, Schema
 
 from ulinzi.analysis.linkage import policies, selectors, services, tasks
 from ulinzi.analysis.linkage.models import ReviewPair
+from ulinzi.analysis.linkage.schemas import (
+    EstimateOut,
+    PairOut,
+    QueuedOut,
+    QueueOut,
+    RunOut,
+    SourcesOut,
+)
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 from ulinzi.incidents import selectors as incident_selectors
@@ -66,7 +74,9 @@ class RunIn(Schema):
     since: date | None = None
 
 
-@router.get("/review", summary="Pairs of reports awaiting a decision (coordinators)")
+@router.get(
+    "/review", response=QueueOut, summary="Pairs of reports awaiting a decision (coordinators)"
+)
 def review_queue(request: HttpRequest, params: Query[QueueParams]) -> dict[str, Any]:
     qs = selectors.review_queue(actor(request), decided=params.decided)
     limit = max(1, min(params.limit, 200))
@@ -78,12 +88,16 @@ def review_queue(request: HttpRequest, params: Query[QueueParams]) -> dict[str, 
     }
 
 
-@router.get("/review/{pair_id}", summary="One pair, side by side, with its evidence")
+@router.get(
+    "/review/{pair_id}", response=PairOut, summary="One pair, side by side, with its evidence"
+)
 def review_pair(request: HttpRequest, pair_id: int) -> dict[str, Any]:
     return pair_out(selectors.review_pair(actor(request), pair_id))
 
 
-@router.post("/review/{pair_id}/decision", summary="Confirm (same incident) or split")
+@router.post(
+    "/review/{pair_id}/decision", response=PairOut, summary="Confirm (same incident) or split"
+)
 def decide(request: HttpRequest, pair_id: int, payload: DecisionIn) -> dict[str, Any]:
     who = actor(request)
     pair = selectors.review_pair(who, pair_id)
@@ -91,7 +105,11 @@ def decide(request: HttpRequest, pair_id: int, payload: DecisionIn) -> dict[str,
     return pair_out(pair)
 
 
-@router.get("/incidents/{incident_id}/sources", summary="The reports linked with an incident")
+@router.get(
+    "/incidents/{incident_id}/sources",
+    response=SourcesOut,
+    summary="The reports linked with an incident",
+)
 def sources(request: HttpRequest, incident_id: UUID) -> dict[str, Any]:
     who = actor(request)
     incident = incident_selectors.get(who, incident_id)
@@ -103,7 +121,7 @@ def sources(request: HttpRequest, incident_id: UUID) -> dict[str, Any]:
     }
 
 
-@router.get("/runs", summary="Linkage runs, newest first")
+@router.get("/runs", response=list[RunOut], summary="Linkage runs, newest first")
 def runs(request: HttpRequest) -> list[dict[str, Any]]:
     who = actor(request)
     if not policies.can_estimate(who):
@@ -128,7 +146,7 @@ def runs(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/runs", response={202: dict}, summary="Queue a linkage run (coordinators)")
+@router.post("/runs", response={202: QueuedOut}, summary="Queue a linkage run (coordinators)")
 def start_run(request: HttpRequest, payload: RunIn) -> tuple[int, dict[str, Any]]:
     who = actor(request)
     if not policies.can_run(who):
@@ -151,7 +169,9 @@ class EstimateParams(Schema):
     admin1: str = ""
 
 
-@estimates_router.get("", summary="Documented vs estimated incidents for a stratum")
+@estimates_router.get(
+    "", response=EstimateOut, summary="Documented vs estimated incidents for a stratum"
+)
 def estimates(request: HttpRequest, params: Query[EstimateParams]) -> dict[str, Any]:
     from ulinzi.analysis.linkage import estimates as estimate_service
 

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from ninja import Router
 
 from ulinzi.common.api_auth import actor
-from ulinzi.common.problems import NotFound, problem
+from ulinzi.common.problems import NotFound, Problem, problem
 from ulinzi.intake.anonymous import ratelimit, selectors, services
 from ulinzi.intake.anonymous.middleware import forget_client
 from ulinzi.intake.anonymous.models import AnonymousReport
@@ -76,7 +76,7 @@ def _open(receipt: str) -> AnonymousReport:
 @router.post(
     "",
     auth=None,
-    response={200: ReceiptOut, 201: ReceiptOut},
+    response={200: ReceiptOut, 201: ReceiptOut, 409: Problem, 429: Problem},
     summary="Report anonymously",
     description="201: recorded. 200: a resend of a receipt you drew, already recorded "
     "(nothing changed). 409: that receipt is taken, draw another.",
@@ -91,13 +91,23 @@ def submit(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]
     }
 
 
-@router.post("/status", auth=None, response=StatusOut, summary="Stage and messages")
+@router.post(
+    "/status",
+    auth=None,
+    response={200: StatusOut, 404: Problem, 429: Problem},
+    summary="Stage and messages",
+)
 @limited("receipt")
 def status(request: HttpRequest, payload: ReceiptIn) -> dict[str, Any]:
     return selectors.status_for_reporter(_open(payload.receipt))
 
 
-@router.post("/messages", auth=None, response={201: StatusOut}, summary="Write to the handlers")
+@router.post(
+    "/messages",
+    auth=None,
+    response={201: StatusOut, 404: Problem, 429: Problem},
+    summary="Write to the handlers",
+)
 @limited("receipt")
 def write(request: HttpRequest, payload: ReporterMessageIn) -> tuple[int, dict[str, Any]]:
     report = _open(payload.receipt)
