@@ -9,6 +9,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from ulinzi.analysis.linkage import policies, selectors, services, tasks
 from ulinzi.analysis.linkage.models import ReviewPair
@@ -26,6 +27,7 @@ from ulinzi.incidents import selectors as incident_selectors
 from ulinzi.incidents.models import Incident
 
 router = Router(tags=["linkage"])
+MAX_OFFSET = 2**31 - 1  # databases cannot skip more
 estimates_router = Router(tags=["estimates"])
 
 SUMMARY_FIELDS = (
@@ -61,7 +63,7 @@ def pair_out(pair: ReviewPair) -> dict[str, Any]:
 class QueueParams(Schema):
     decided: bool = False
     limit: int = 50
-    offset: int = 0
+    offset: int = Field(0, le=MAX_OFFSET, description="pairs to skip")
 
 
 class DecisionIn(Schema):

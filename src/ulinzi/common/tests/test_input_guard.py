@@ -1,5 +1,5 @@
-"""Input no field may hold (NUL, lone surrogates), oversized bodies and out-of-range years
-get a 4xx naming where the fault is, on every database; never a 500."""
+"""Input no field may hold (NUL, lone surrogates), oversized bodies and numbers out of
+range get a 4xx naming where the fault is, on every database; never a 500."""
 
 from __future__ import annotations
 
@@ -105,6 +105,11 @@ def test_statistics_of_a_real_year_still_answers(api: Any) -> None:
     response = api(None).get("/api/v1/complaints/statistics?year=2025")
     assert response.status_code == 200, response.content
     assert response.json()["year"] == 2025
+
+
+def test_an_offset_past_what_a_database_can_skip(api: Any) -> None:
+    response = api("coordinator").get(f"/api/v1/linkage/review?offset={2**70}")
+    assert _fields(_problem(response, 422)) == ["offset"]
 
 
 def test_a_body_over_the_limit_is_413(api: Any, settings: Any) -> None:
