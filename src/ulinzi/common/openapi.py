@@ -8,10 +8,12 @@ fail in ways its signature already tells, always as an RFC 9457
 - 404 when its path names something (``/incidents/{incident_id}``);
 - 422 always (each field at fault named: a parameter or body field that breaks its
   schema, or any string with a NUL or a lone surrogate, :mod:`ulinzi.common.input_guard`);
-- 400 (malformed) and 413 (too large, :mod:`ulinzi.common.input_guard`) when it takes a body.
+- 400 (malformed) and 413 (too large, :mod:`ulinzi.common.input_guard`) when it takes a body;
+- 412 when it takes ``If-Match`` (a stale version, :mod:`ulinzi.common.versioning`).
 
-Those are added here, once, for every operation. Others (409, 412, 429, a 404 of a
-body's reference) an operation declares itself: ``response={201: Out, 409: Problem}``;
+Those are added here, once, for every operation. Others (409, 429, 503 of the Argon2
+bound, a 404 of a body's reference) an operation declares itself:
+``response={201: Out, 409: Problem}``;
 any declared error status is documented as problem+json, as it is answered.
 """
 
@@ -26,6 +28,7 @@ from ninja.operation import Operation
 from ninja.schema import NinjaGenerateJsonSchema
 
 from ulinzi.common.problems import MEDIA_TYPE, Problem
+from ulinzi.common.versioning import HEADER
 
 PROBLEM_REF = {"$ref": REF_TEMPLATE.format(model="Problem")}
 
@@ -39,6 +42,8 @@ def implied_errors(operation: Operation, details: dict[str, Any]) -> list[int]:
         out.append(404)
     if details.get("requestBody"):
         out += [400, 413]
+    if any(p["in"] == "header" and p["name"] == HEADER for p in details.get("parameters", [])):
+        out.append(412)  # a stale If-Match (ulinzi.common.versioning)
     out.append(422)  # the text rule of ulinzi.common.input_guard holds for anything sent
     return out
 

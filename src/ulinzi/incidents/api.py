@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 
 from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
-from ulinzi.common.problems import NotAllowed
+from ulinzi.common.problems import NotAllowed, Problem
 from ulinzi.incidents import policies, selectors, services
 from ulinzi.incidents.schemas import (
     ChangeOut,
@@ -68,7 +68,7 @@ def list_incidents(request: HttpRequest, params: Query[ListParams]) -> dict[str,
 
 @router.post(
     "",
-    response={200: IncidentOut, 201: IncidentOut},
+    response={200: IncidentOut, 201: IncidentOut, 409: Problem},
     summary="Record an incident",
     description=(
         "201 with the new record. A resend with a `source_id` your organisation already "

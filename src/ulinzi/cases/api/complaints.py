@@ -202,7 +202,7 @@ def _by_receipt(request: HttpRequest, receipt: str) -> Complaint:
 @router.post(
     "/status",
     auth=None,
-    response={200: ComplainantOut, 404: Problem, 429: Problem},
+    response={200: ComplainantOut, 404: Problem, 429: Problem, 503: Problem},
     summary="Follow a complaint by receipt",
 )
 def status_by_receipt(request: HttpRequest, payload: ReceiptIn) -> dict[str, Any]:
@@ -212,7 +212,7 @@ def status_by_receipt(request: HttpRequest, payload: ReceiptIn) -> dict[str, Any
 @router.post(
     "/status/messages",
     auth=None,
-    response={201: ComplainantOut, 404: Problem, 429: Problem},
+    response={201: ComplainantOut, 404: Problem, 429: Problem, 503: Problem},
     summary="Write by receipt",
 )
 def write_by_receipt(request: HttpRequest, payload: ReceiptMessageIn) -> tuple[int, dict[str, Any]]:

@@ -48,6 +48,8 @@ def test_every_operation_documents_its_errors_as_problem_details(
             expected.add("404")
         if "requestBody" in op:
             expected |= {"400", "413"}
+        if any(p["in"] == "header" and p["name"] == "If-Match" for p in op["parameters"]):
+            expected.add("412")
         for status in sorted(expected):
             content = responses.get(status, {}).get("content", {})
             if content.get("application/problem+json", {}).get("schema") != PROBLEM:
@@ -60,8 +62,12 @@ def test_every_operation_documents_its_errors_as_problem_details(
 def test_operations_that_say_so_document_their_other_errors(document: dict[str, Any]) -> None:
     for path in ("/api/v1/reports/anonymous/status", "/api/v1/complaints/status"):
         responses = document["paths"][path]["post"]["responses"]
-        assert {"404", "429"} <= set(responses)
+        assert {"404", "429", "503"} <= set(responses)
         assert "application/problem+json" in responses["429"]["content"]
+    for path in ("/api/v1/incidents", "/api/v1/reports/anonymous"):
+        assert "409" in document["paths"][path]["post"]["responses"]
+    patch = document["paths"]["/api/v1/incidents/{incident_id}"]["patch"]["responses"]
+    assert "application/problem+json" in patch["412"]["content"]
     health = document["paths"]["/api/v1/health"]["get"]["responses"]
     assert "application/json" in health["503"]["content"]  # the health document, not a problem
 

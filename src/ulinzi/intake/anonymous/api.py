@@ -76,7 +76,7 @@ def _open(receipt: str) -> AnonymousReport:
 @router.post(
     "",
     auth=None,
-    response={200: ReceiptOut, 201: ReceiptOut, 409: Problem, 429: Problem},
+    response={200: ReceiptOut, 201: ReceiptOut, 409: Problem, 429: Problem, 503: Problem},
     summary="Report anonymously",
     description="201: recorded. 200: a resend of a receipt you drew, already recorded "
     "(nothing changed). 409: that receipt is taken, draw another.",
@@ -94,7 +94,7 @@ def submit(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]
 @router.post(
     "/status",
     auth=None,
-    response={200: StatusOut, 404: Problem, 429: Problem},
+    response={200: StatusOut, 404: Problem, 429: Problem, 503: Problem},
     summary="Stage and messages",
 )
 @limited("receipt")
@@ -105,7 +105,7 @@ def status(request: HttpRequest, payload: ReceiptIn) -> dict[str, Any]:
 @router.post(
     "/messages",
     auth=None,
-    response={201: StatusOut, 404: Problem, 429: Problem},
+    response={201: StatusOut, 404: Problem, 429: Problem, 503: Problem},
     summary="Write to the handlers",
 )
 @limited("receipt")
