@@ -82,3 +82,17 @@ def test_an_idle_connection_is_closed_after_the_timeout(port: int) -> None:
     finally:
         sock.close()
     assert time.monotonic() - started >= TIMEOUT - 0.5
+
+
+def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(port: int) -> None:
+    """waitress answers 413 from the headers alone (ULINZI_UPLOAD_MAX_BYTES, 256 MiB)
+    instead of buffering the body for Django to refuse."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=8)
+    try:
+        conn.putrequest("POST", "/api/v1/incidents")
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Content-Length", str(300 * 1024 * 1024))
+        conn.endheaders()  # and no body at all
+        assert conn.getresponse().status == 413
+    finally:
+        conn.close()

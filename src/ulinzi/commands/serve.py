@@ -63,6 +63,8 @@ def server_options(
     channel_timeout: int = CHANNEL_TIMEOUT,
 ) -> dict[str, Any]:
     """waitress's settings for production (the tests run the same)."""
+    from django.conf import settings
+
     return {
         "threads": threads,
         "connection_limit": connection_limit,
@@ -74,6 +76,9 @@ def server_options(
         # Forwarding headers reach Django, which believes them only from the proxies in
         # ULINZI_TRUSTED_PROXIES (common/clients.py); waitress would drop them all.
         "clear_untrusted_proxy_headers": False,
+        # Refuse a larger body before reading it; Django refuses smaller ones that break
+        # its own limits (ulinzi.common.input_guard, docs/api.md).
+        "max_request_body_size": settings.ULINZI_UPLOAD_MAX_BYTES,
     }
 
 
