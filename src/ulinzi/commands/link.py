@@ -47,12 +47,13 @@ def run(args: argparse.Namespace) -> int:
         "newly_linked": linkage_run.linked,
         "unlinked": linkage_run.unlinked,
         "review_pairs": linkage_run.review_pairs,
-        "model": "trained on this data"
-        if linkage_run.trained
-        else "reused (not trained on this data)",
+        "trained_on_this_data": linkage_run.trained,
+        "model": linkage_run.training_note,
         "seconds": linkage_run.seconds,
     }
     print(json.dumps(summary, indent=2))
+    if linkage_run.state == "done" and not linkage_run.trained:
+        print(f"warning: {linkage_run.training_note}", file=sys.stderr)
     if linkage_run.state != "done":
         print(f"failed: {linkage_run.error}", file=sys.stderr)
         return 1

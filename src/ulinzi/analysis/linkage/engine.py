@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.exceptions import SplinkException
 
 from ulinzi.analysis.linkage import model
@@ -34,13 +34,20 @@ class TrainingFailed(Exception):
 
 @dataclass
 class Prediction:
-    """Scored pairs (``unique_id_l < unique_id_r``) and what produced them."""
+    """Scored pairs (``unique_id_l < unique_id_r``) and what produced them.
+
+    ``trained`` is true when every parameter was estimated from this data; otherwise
+    ``note`` says why not and which model was used instead (never a silent fallback)."""
 
     pairs: pd.DataFrame
     model: dict[str, Any]
     trained: bool
     seconds: dict[str, float] = field(default_factory=dict)
     level_labels: dict[str, dict[int, str]] = field(default_factory=dict)
+    note: str = ""
+
+
+REFERENCE = "the model trained on the synthetic reference set"
 
 
 def _threads() -> int:
@@ -60,14 +67,7 @@ def _linker(frame: pd.DataFrame, settings: SettingsCreator | dict[str, Any]) -> 
     return Linker(table, settings, log_level=logging.WARNING)
 
 
-def train(frame: pd.DataFrame, *, seed: int = 11) -> dict[str, Any]:
-    """Estimate u by random sampling and m (and the prior) by EM; return the model.
-
-    Real data can lack what a step needs (no facility names, no sub-national places, no
-    duplicates at all): then :class:`TrainingFailed` is raised, and the caller uses a
-    model trained elsewhere rather than a half-trained one."""
-    linker = _linker(frame, model.settings())
-    pairs = min(5e6, max(2e5, len(frame) * 10.0))
+def _prior(linker: Linker) -> None:
     try:
         linker.training.estimate_probability_two_random_records_match(
             list(model.DETERMINISTIC), recall=model.DETERMINISTIC_RECALL
@@ -75,22 +75,114 @@ def train(frame: pd.DataFrame, *, seed: int = 11) -> dict[str, Any]:
     except (ValueError, SplinkException) as exc:
         raise TrainingFailed(f"prior: {exc}") from exc
     if not linker._settings_obj._probability_two_random_records_match > 0:
-        raise TrainingFailed("no near-certain pairs to estimate the prior from")
+        raise TrainingFailed(
+            "no near-certain pairs to estimate the prior from (same day, province and "
+            "facility, or same day and casualty counts from two sources)"
+        )
+
+
+def _u(linker: Linker, frame: pd.DataFrame, seed: int) -> None:
+    pairs = min(5e6, max(2e5, len(frame) * 10.0))
     linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
-    for blocks in model.TRAINING_BLOCKS:
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*blocks), estimate_without_term_frequencies=True
-            )
-        except (ValueError, SplinkException, ZeroDivisionError) as exc:
-            raise TrainingFailed(f"EM blocked on {blocks}: {exc}") from exc
+
+
+MIN_SESSION_PAIRS = 50
+
+
+def _block_pairs(frame: pd.DataFrame, blocks: tuple[str, ...]) -> int:
+    """How many pairs an EM session blocked on ``blocks`` would see (at most)."""
+    sizes = frame.dropna(subset=list(blocks)).groupby(list(blocks)).size()
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def _em(linker: Linker, frame: pd.DataFrame) -> None:
+    """The EM sessions, each on the first alternative with pairs enough to learn from.
+    The prior is the one estimated from near-certain pairs; EM does not move it."""
+    prior = linker._settings_obj._probability_two_random_records_match
+    for alternatives in model.TRAINING_SESSIONS:
+        failures: list[str] = []
+        for block in alternatives:
+            rule = model.training_rule(block)
+            found = _block_pairs(frame, block[0])
+            if found < MIN_SESSION_PAIRS:
+                failures.append(f"EM blocked on {rule}: {found} pairs")
+                continue
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+                break
+            except (ValueError, SplinkException, ZeroDivisionError) as exc:
+                failures.append(f"EM blocked on {rule}: {exc}")
+        else:
+            raise TrainingFailed("; ".join(failures))
+    linker._settings_obj._probability_two_random_records_match = prior
+
+
+M_FLOOR = 1e-3
+
+
+def _floor_m(model_json: dict[str, Any]) -> None:
+    """No level forbids a match outright: EM can leave a level's m at 0 when the
+    matches it saw never fell in it (two sources that always agreed on counts)."""
+    for comparison in model_json.get("comparisons", []):
+        levels = [
+            lv for lv in comparison["comparison_levels"]
+            if not lv.get("is_null_level") and lv.get("m_probability") is not None
+        ]  # fmt: skip
+        if not levels:
+            continue
+        floored = [max(float(lv["m_probability"]), M_FLOOR) for lv in levels]
+        total = sum(floored)
+        for lv, m in zip(levels, floored, strict=True):
+            lv["m_probability"] = m / total
+
+
+def _finish(linker: Linker, frame: pd.DataFrame) -> dict[str, Any]:
     trained = linker.misc.save_model_to_json()
+    _floor_m(trained)
     # Splink's prior is for two reports drawn at random from the whole data; every pair
     # we score shares country and domain, so the prior that fits them is that one
     # divided by the chance two random reports share country and domain.
     prior = float(trained["probability_two_random_records_match"])
     trained["probability_two_random_records_match"] = min(0.5, prior / _same_block_share(frame))
     return trained
+
+
+def train(frame: pd.DataFrame, *, seed: int = 11) -> dict[str, Any]:
+    """Estimate the prior from near-certain pairs, u by random sampling and m by EM;
+    return the model.
+
+    Real data can lack what a step needs (no facility names, no sub-national places, no
+    duplicates at all): then :class:`TrainingFailed` says which step and why, and the
+    caller adapts a model trained elsewhere (:func:`adapt`) rather than use a
+    half-trained one."""
+    linker = _linker(frame, model.settings())
+    _prior(linker)
+    _u(linker, frame, seed)
+    _em(linker, frame)
+    return _finish(linker, frame)
+
+
+def adapt(
+    frame: pd.DataFrame, base: dict[str, Any], *, seed: int = 11
+) -> tuple[dict[str, Any], str]:
+    """``base`` with what this data can give: u always (random pairs), the prior when
+    the data has near-certain pairs. The m probabilities stay ``base``'s. Returns the
+    model and what was estimated here."""
+    linker = _linker(frame, dict(base))
+    _u(linker, frame, seed)
+    try:
+        _prior(linker)
+    except TrainingFailed as exc:
+        return _keep_prior(linker, base), f"u estimated from this data; prior kept ({exc})"
+    return _finish(linker, frame), "u and the prior estimated from this data"
+
+
+def _keep_prior(linker: Linker, base: dict[str, Any]) -> dict[str, Any]:
+    out = linker.misc.save_model_to_json()
+    out["probability_two_random_records_match"] = base["probability_two_random_records_match"]
+    return out
 
 
 def _same_block_share(frame: pd.DataFrame) -> float:
@@ -124,24 +216,46 @@ def predict(
     *,
     threshold: float = 0.5,
     model_json: dict[str, Any] | None = None,
+    fallback: tuple[dict[str, Any], str] | None = None,
     seed: int = 11,
 ) -> Prediction:
-    """Score the pairs the blocking rules propose; keep those at or above ``threshold``."""
+    """Score the pairs the blocking rules propose; keep those at or above ``threshold``.
+
+    The model is ``model_json`` when given; else one trained on ``frame``; else, when
+    ``frame`` cannot be trained on, ``fallback`` (a model and its description, e.g.
+    the last one trained on this deployment) or the synthetic reference model, with u
+    and the prior estimated from ``frame`` where it can. ``Prediction.note`` says
+    which and why."""
     seconds: dict[str, float] = {}
     if len(frame) < 2:
         empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability",
                                       "match_weight"])  # fmt: skip
-        return Prediction(pairs=empty, model=model_json or {}, trained=False)
+        return Prediction(pairs=empty, model=model_json or {}, trained=False,
+                          note="fewer than two reports: nothing to compare")  # fmt: skip
     start = time.perf_counter()
-    trained = model_json is None and len(frame) >= MIN_REPORTS_TO_TRAIN
-    if trained:
-        try:
-            model_json = train(frame, seed=seed)
-        except TrainingFailed as exc:
-            log.warning("training on this data failed (%s): reference model used", exc)
-            trained = False
-    if model_json is None:
-        model_json = reference_model()
+    trained = False
+    note = ""
+    if model_json is not None:
+        note = "model given by the caller"
+    else:
+        reason = ""
+        if len(frame) < MIN_REPORTS_TO_TRAIN:
+            reason = f"{len(frame):,} reports, fewer than the {MIN_REPORTS_TO_TRAIN:,} EM needs"
+        else:
+            try:
+                model_json = train(frame, seed=seed)
+                trained = True
+                note = "trained on this data"
+            except TrainingFailed as exc:
+                reason = str(exc)
+        if model_json is None:
+            base, used = fallback or (reference_model(), REFERENCE)
+            try:
+                model_json, adapted = adapt(frame, base, seed=seed)
+            except (ValueError, SplinkException) as exc:
+                model_json, adapted = dict(base), f"used as it was ({exc})"
+            note = f"not trained on this data: {reason}. Used {used}; {adapted}"
+            log.warning("linkage: %s", note)
     seconds["train"] = time.perf_counter() - start
     # The trained model carries the comparisons; the blocking rules are always ours.
     settings = dict(model_json)
@@ -169,4 +283,5 @@ def predict(
         trained=trained,
         seconds=seconds,
         level_labels=labels_of(model_json),
+        note=note,
     )

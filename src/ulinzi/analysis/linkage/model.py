@@ -78,23 +78,37 @@ def _location(jw: str) -> cl.CustomComparison:
 
 
 def _casualties() -> cl.CustomComparison:
-    k, i = (
-        ("coalesce(killed_l, 0)", "coalesce(killed_r, 0)"),
-        ("coalesce(injured_l, 0)", "coalesce(injured_r, 0)"),
+    """Killed and injured, each compared only where both reports record it (a count a
+    source does not record is unknown, not 0). Equal counts with people hurt weigh more
+    than two reports of nobody hurt, and more the rarer the counts are."""
+    pairs = (("killed_l", "killed_r"), ("injured_l", "injured_r"))
+
+    def each(test: str) -> str:
+        return " AND ".join(f"({a} IS NULL OR {b} IS NULL OR {test.format(a=a, b=b)})"
+                            for a, b in pairs)  # fmt: skip
+
+    comparable = " OR ".join(f"({a} IS NOT NULL AND {b} IS NOT NULL)" for a, b in pairs)
+    same = f"({comparable}) AND {each('{a} = {b}')}"
+    hurt = (
+        "greatest(coalesce(killed_l, 0) + coalesce(injured_l, 0), "
+        "coalesce(killed_r, 0) + coalesce(injured_r, 0))"
     )
-    close = " AND ".join(
-        f"abs({a} - {b}) <= greatest(1, 0.25 * greatest({a}, {b}))" for a, b in (k, i)
-    )
+    close = each("abs({a} - {b}) <= greatest(1, 0.25 * greatest({a}, {b}))")
     return cl.CustomComparison(
         output_column_name="casualties",
-        comparison_description="killed and injured",
+        comparison_description="killed and injured, where both record them",
         comparison_levels=[
-            CustomLevel(
-                "(killed_l IS NULL AND injured_l IS NULL) OR "
-                "(killed_r IS NULL AND injured_r IS NULL)",
-                "no counts",
-            ).configure(is_null_level=True),
-            CustomLevel(f"{k[0]} = {k[1]} AND {i[0]} = {i[1]}", "same counts"),
+            CustomLevel(f"NOT ({comparable})", "no counts to compare").configure(
+                is_null_level=True
+            ),
+            # Term frequency of the counts: "0 killed, 1 injured" agrees by chance far
+            # more often than "3 killed, 12 injured" (counts_key: both recorded alike,
+            # someone hurt).
+            CustomLevel("counts_key_l = counts_key_r", "same counts, someone hurt").configure(
+                tf_adjustment_column="counts_key", tf_adjustment_weight=1.0
+            ),
+            CustomLevel(f"{same} AND {hurt} >= 1", "same counts where both record them"),
+            CustomLevel(same, "same counts, nobody hurt"),
             CustomLevel(close, "close counts"),
             ElseLevel(),
         ],
@@ -121,9 +135,21 @@ def comparisons(dialect: str = "duckdb") -> list[Any]:
 
 def prediction_blocking() -> list[Any]:
     """Pairs worth comparing: same country and domain, and close in time *and* place
-    by one of several routes (so a report missing one key is still met by another)."""
+    by one of several routes (so a report missing one key is still met by another).
+
+    A report with nothing below the country (``sparse``: no province, district, point
+    or facility, as in the WHO SSA public export) is met by country, domain and date
+    alone: the same 8-day window (two offset windows), or the same month when a date
+    has only month precision. Each such route is written twice, the sparse report on
+    either side, so the database filters that side before it joins."""
     coarse = "(l.precision <> 'day' OR r.precision <> 'day')"
     base = ("country", "domain")
+    same = "l.country = r.country AND l.domain = r.domain"
+    sparse_routes = [
+        f"{side}.sparse AND {same} AND l.{key} = r.{key}{extra}"
+        for key, extra in (("bin_a", ""), ("bin_b", ""), ("ym", f" AND {coarse}"))
+        for side in ("l", "r")
+    ]
     return [
         block_on(*base, "admin1_key", "bin_a"),
         block_on(*base, "admin1_key", "bin_b"),
@@ -134,6 +160,10 @@ def prediction_blocking() -> list[Any]:
             "l.country = r.country AND l.domain = r.domain AND l.admin1_key = r.admin1_key "
             f"AND l.ym = r.ym AND {coarse}"
         ),
+        # Same day and the same killed and injured (someone hurt), wherever it happened:
+        # meets two reports whose place names do not agree.
+        block_on(*base, "day_num", "counts_key"),
+        *sparse_routes,
     ]
 
 
@@ -150,16 +180,42 @@ def settings(dialect: str = "duckdb") -> SettingsCreator:
     )
 
 
-# EM runs: each blocks on some fields, so it learns the m of the *other* comparisons.
-TRAINING_BLOCKS = (
-    ("country", "domain", "day_num"),
-    ("country", "domain", "facility_name", "quarter"),
+# EM sessions: each blocks on some fields, so it learns the m of the *other*
+# comparisons. Each session is a list of alternatives tried in order, each alternative
+# columns to be equal and an extra SQL condition: data without facility names learns the
+# date from pairs of two sources with the same casualty counts (two or more hurt) in
+# the same quarter instead.
+TrainingBlock = tuple[tuple[str, ...], str]
+TRAINING_SESSIONS: tuple[tuple[TrainingBlock, ...], ...] = (
+    ((("country", "domain", "day_num"), ""),),
+    (
+        (("country", "domain", "facility_name", "quarter"), ""),
+        (
+            ("country", "domain", "counts_key", "quarter"),
+            "l.source <> r.source AND coalesce(l.killed, 0) + coalesce(l.injured, 0) >= 2",
+        ),
+    ),
 )
 
+
+def training_rule(block: TrainingBlock) -> str:
+    """The SQL of one EM session's blocking."""
+    columns, extra = block
+    rule = " AND ".join(f"l.{c} = r.{c}" for c in columns)
+    return f"{rule} AND {extra}" if extra else rule
+
+
 # Pairs that are almost surely the same incident, used (with an assumed recall) to
-# estimate the prior that two random reports match.
+# estimate the prior that two random reports match: same day, province and facility;
+# or, where a facility name is missing, same day, the same killed and injured counts
+# (someone hurt), two different sources and the same province (or none, when one
+# report has nothing below the country).
 DETERMINISTIC = (
     "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num "
     "AND l.admin1_key = r.admin1_key AND l.facility_name = r.facility_name",
+    "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num "
+    "AND l.counts_key = r.counts_key AND l.source <> r.source "
+    "AND (l.facility_name IS NULL OR r.facility_name IS NULL) "
+    "AND (l.sparse OR r.sparse OR l.admin1_key = r.admin1_key)",
 )
 DETERMINISTIC_RECALL = 0.4

@@ -41,6 +41,8 @@ class LinkRun(models.Model):
     unlinked = models.PositiveIntegerField(default=0)
     review_pairs = models.PositiveIntegerField(default=0)
     trained = models.BooleanField(default=False)
+    # How the model came about: "trained on this data", or why not and what was used.
+    training_note = models.TextField(blank=True, default="")
     model = models.JSONField(default=dict, blank=True)
     seconds = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")

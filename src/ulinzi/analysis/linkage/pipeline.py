@@ -52,13 +52,14 @@ def run(
     confirmed: Iterable[tuple[str, str]] = (),
     split: Iterable[tuple[str, str]] = (),
     model_json: dict[str, Any] | None = None,
+    fallback: tuple[dict[str, Any], str] | None = None,
 ) -> Result:
     """Link ``raw`` (columns of :data:`standardise.RAW_COLUMNS`)."""
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     frame = standardise.prepare(raw)
     seconds["prepare"] = time.perf_counter() - start
-    prediction = engine.predict(frame, threshold=FLOOR, model_json=model_json)
+    prediction = engine.predict(frame, threshold=FLOOR, model_json=model_json, fallback=fallback)
     seconds.update(prediction.seconds)
     start = time.perf_counter()
     ids = frame["unique_id"].tolist()

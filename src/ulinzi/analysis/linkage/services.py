@@ -50,9 +50,15 @@ def _chunks(ids: Iterable[str], size: int = 5000) -> Iterable[list[Any]]:
         yield items[start : start + size]
 
 
-def latest_trained_model() -> dict[str, Any] | None:
+def latest_trained_model() -> tuple[dict[str, Any], str] | None:
+    """The model of the last run trained on this deployment's data, and what it is."""
     run = LinkRun.objects.filter(state=LinkRun.State.DONE, trained=True).first()
-    return run.model if run else None
+    if run is None or not run.model:
+        return None
+    return run.model, (
+        f"the model trained on this deployment's data in run {run.pk} "
+        f"({run.started_at:%Y-%m-%d}, {run.reports:,} reports)"
+    )
 
 
 def _expand(ids: set[str]) -> set[str]:
@@ -105,11 +111,12 @@ def run_linkage(
             raw = extra if raw.empty else (raw if extra.empty else _concat(raw, extra))
         say(f"{len(raw):,} reports to link")
         confirmed, split = _decisions(set(raw["unique_id"]))
-        model_json = (
-            None if len(raw) >= pipeline.engine.MIN_REPORTS_TO_TRAIN else latest_trained_model()
-        )
         result = pipeline.run(
-            raw, threshold=threshold, confirmed=confirmed, split=split, model_json=model_json
+            raw,
+            threshold=threshold,
+            confirmed=confirmed,
+            split=split,
+            fallback=latest_trained_model(),
         )
         say(f"{len(result.pairs):,} pairs scored; {len(result.clusters()):,} clusters")
         linked, unlinked = apply_clusters(run, consider, result.clusters())
@@ -119,6 +126,7 @@ def run_linkage(
         run.clusters = len(result.clusters())
         run.linked, run.unlinked, run.review_pairs = linked, unlinked, queued
         run.trained = result.prediction.trained
+        run.training_note = result.prediction.note
         run.model = result.prediction.model if result.prediction.trained else {}
         run.seconds = {k: round(v, 3) for k, v in result.seconds.items()}
         run.state = LinkRun.State.DONE

@@ -124,7 +124,7 @@ def arrow_schema() -> object:
         "admin2_pcode": text, "place": text, "place_key": text, "lat": real, "lon": real,
         "geo_km": real, "geo_cell": text, "types": pa.list_(text), "facility_type": text,
         "facility_name": text, "facility_key": text, "killed": whole, "injured": whole,
-        "perpetrator": text,
+        "perpetrator": text, "counts_key": text, "sparse": pa.bool_(),
     }  # fmt: skip
     return pa.schema(list(columns.items()))
 
@@ -182,4 +182,18 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     df["killed"] = pd.to_numeric(raw["killed"], errors="coerce").astype("Int64")
     df["injured"] = pd.to_numeric(raw["injured"], errors="coerce").astype("Int64")
     df["perpetrator"] = _clean_code(raw["perpetrator"])
+    # Same killed and injured, someone hurt: a key for the routes and training sessions
+    # of reports that carry little else (a count nobody recorded is not 0 here).
+    hurt = df["killed"].fillna(0) + df["injured"].fillna(0)
+    counts = (
+        df["killed"].astype("string").fillna("?") + ":" + df["injured"].astype("string").fillna("?")
+    )
+    df["counts_key"] = counts.where(hurt.gt(0).fillna(False).astype(bool), None)
+    # Nothing below the country: such reports are met by country, domain and date alone.
+    df["sparse"] = (
+        df["admin1_key"].isna()
+        & df["place_key"].isna()
+        & df["geo_cell"].isna()
+        & df["facility_key"].isna()
+    )
     return df

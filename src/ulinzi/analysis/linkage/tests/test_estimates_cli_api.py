@@ -61,8 +61,14 @@ def test_link_command_and_estimates_api(
 ) -> None:
     load_synthetic(500, seed=41, orgs={s: demo_orgs[o] for s, o in SOURCES.items()})
     assert main(["link"]) == 0
-    summary = json.loads(capsys.readouterr().out.split("\n", 2)[-1])
+    out = capsys.readouterr()
+    summary = json.loads(out.out.split("\n", 2)[-1])
     assert summary["state"] == "done" and summary["clusters"] > 0
+    # The fallback is said, with its reason, in the output and on stderr.
+    assert summary["trained_on_this_data"] is False
+    assert "fewer than the 1,500" in summary["model"]
+    assert "synthetic reference set" in summary["model"]
+    assert "warning: not trained on this data" in out.err
     from ulinzi.incidents.models import Incident
 
     country = Incident.objects.values_list("country", flat=True).first()
