@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('linkage', '0001_initial'),
+        ('linkage', '0002_encrypt_review_note'),
     ]
 
     operations = [
