@@ -190,7 +190,12 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     # handle them (the subject: investigators only); complainants see their own; the
     # receipt endpoints and the statistics are public.
     ("get", "/api/v1/complaints", None, COMPLAINT_LIST),
-    ("post", "/api/v1/complaints", {"kind": "sexual_abuse"}, COMPLAINT_CREATE),
+    (
+        "post",
+        "/api/v1/complaints",
+        {"kind": "sexual_abuse", "description": "x", "country": "UKR"},
+        COMPLAINT_CREATE,
+    ),
     ("get", "/api/v1/complaints/overdue", None, COMPLAINT_LIST),
     ("get", "/api/v1/complaints/statistics", None, public()),
     ("get", "/api/v1/complaints/mine", None, row(200)),
@@ -496,7 +501,9 @@ def test_access(
     from ulinzi.cases.tests.matrix import placeholders
 
     path = template.format(
-        incident=incident.pk, other_token=other_token.pk, vocab="certainty",
+        incident=incident.pk,
+        other_token=other_token.pk,
+        vocab="certainty",
         **placeholders(template),
         **alert_placeholders(template),
         **linkage_placeholders(template),

@@ -46,9 +46,17 @@ def ensure_user(
 
 
 def add_member(
-    *, actor: Actor, organisation: Organisation, username: str, role: str, email: str = ""
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    username: str,
+    role: str,
+    email: str = "",
+    new_account: bool = False,
 ) -> tuple[User, str | None]:
-    """Give ``username`` a role in ``organisation`` (creating the account if new).
+    """Give ``username`` a role in ``organisation``. An account is created only when
+    asked for (``new_account``): an unknown username is otherwise refused, so a typo
+    never makes a new person.
 
     Returns the user and, for a new account, a one-time password to hand over.
     """
@@ -59,6 +67,17 @@ def add_member(
         problems.append(FieldProblem("role", f"must be one of {', '.join(ALL_ROLES)}", role))
     if not username or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
         problems.append(FieldProblem("username", "use letters, digits, '.', '-' or '_'", username))
+    exists = User.objects.filter(username=username).exists()
+    if not problems and not exists and not new_account:
+        problems.append(
+            FieldProblem(
+                "username",
+                "no account has this username: check the spelling, or create a new account",
+                username,
+            )
+        )
+    if not problems and exists and new_account:
+        problems.append(FieldProblem("username", "an account with this username exists", username))
     if problems:
         raise InvalidInput(problems)
     with transaction.atomic():

@@ -29,6 +29,8 @@ def organisation_admin(request: HttpRequest) -> HttpResponse:
     org = orgs.get(code=request.GET["org"]) if request.GET.get("org") else orgs.first()
     assert org is not None
     if request.method == "POST":
+        if request.POST.get("action") in CONFIRM and request.POST.get("confirmed") != "yes":
+            return _confirm(request, org)
         try:
             _handle(request, who, org)
         except InvalidInput as exc:
@@ -58,6 +60,44 @@ def organisation_admin(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Actions that undo something: each asks first, on a page of its own (no script needed).
+CONFIRM = {"remove_member", "reset_two_factor", "end_agreement"}
+
+
+def _confirm(request: HttpRequest, org: Organisation) -> HttpResponse:
+    """Ask before a destructive action; the answer posts the same fields again."""
+    action = request.POST["action"]
+    if action == "end_agreement":
+        agreement = get_object_or_404(SharingAgreement, pk=request.POST.get("agreement"))
+        question = _("End today the agreement sharing %(domains)s with %(org)s?") % {
+            "domains": ", ".join(registry.label("domain", d) for d in agreement.domains),
+            "org": agreement.recipient.name,
+        }
+        field, value = "agreement", str(agreement.pk)
+    else:
+        membership = get_object_or_404(
+            Membership, pk=request.POST.get("membership"), organisation=org
+        )
+        words = {
+            "remove_member": _("Remove the role %(role)s from %(user)s in %(org)s?"),
+            "reset_two_factor": _(
+                "Reset the two-factor sign-in of %(user)s? Their authenticator stops working "
+                "and they set up a new one at their next sign-in."
+            ),
+        }
+        question = words[action] % {
+            "role": membership.get_role_display(),
+            "user": membership.user.username,
+            "org": org.name,
+        }
+        field, value = "membership", str(membership.pk)
+    return render(
+        request,
+        "accounts/confirm.html",
+        {"org": org, "question": question, "action": action, "field": field, "value": value},
+    )
+
+
 def _handle(request: HttpRequest, who: object, org: Organisation) -> None:
     from ulinzi.accounts.access import Actor
 
@@ -69,6 +109,7 @@ def _handle(request: HttpRequest, who: object, org: Organisation) -> None:
             organisation=org,
             username=request.POST.get("username", "").strip(),
             role=request.POST.get("role", ""),
+            new_account=request.POST.get("new_account") == "yes",
         )
         if password:
             messages.success(

@@ -42,7 +42,12 @@ def _complaints() -> dict[str, Any]:
 
     made = intake.create(
         actor=who("investigator"),
-        data={"kind": "sexual_abuse", "description": "d", "subject_identity": "s"},
+        data={
+            "kind": "sexual_abuse",
+            "description": "d",
+            "country": "UKR",
+            "subject_identity": "s",
+        },
     )
     own = intake.file_own(
         actor=who("reporter"), organisation="cluster", data={"kind": "other", "description": "d"}

@@ -147,7 +147,7 @@ def test_deadlines_are_configurable_per_organisation(
         actor=as_actor("coordinator"), organisation=demo_orgs["cluster"], stage="intake", days=5
     )
     made = api("coordinator").post(
-        "/api/v1/complaints", {"kind": "sexual_abuse", "description": "x"}
+        "/api/v1/complaints", {"kind": "sexual_abuse", "description": "x", "country": "UKR"}
     )
     period = Complaint.objects.get(pk=made.json()["id"]).periods.get()
     assert (period.deadline - period.started_at).days == 5
@@ -246,12 +246,17 @@ def test_transparency_statistics_suppress_small_cells(
     worker = as_actor("coordinator")
     for i in range(7):
         made = intake.create(
-            actor=worker, data={"kind": "sexual_exploitation", "description": str(i)}
+            actor=worker,
+            data={"kind": "sexual_exploitation", "description": str(i), "country": "UKR"},
         )
         stages.advance(actor=worker, complaint=made, stage="assessment")
     for _ in range(2):
-        intake.create(actor=worker, data={"kind": "sexual_abuse"})
-    intake.create(actor=worker, data={"kind": "sexual_harassment"})
+        intake.create(
+            actor=worker, data={"kind": "sexual_abuse", "description": "x", "country": "UKR"}
+        )
+    intake.create(
+        actor=worker, data={"kind": "sexual_harassment", "description": "x", "country": "UKR"}
+    )
     stats = api(None).get("/api/v1/complaints/statistics").json()
     assert stats["total"] == 10
     assert stats["by_type"]["sexual_exploitation"] == 7

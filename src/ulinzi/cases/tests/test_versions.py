@@ -80,7 +80,9 @@ def test_a_protective_measure(api: Any, case: Case) -> None:
 
 def test_a_complaint(api: Any, demo_orgs: Any) -> None:
     handler = api("coordinator")
-    made = handler.post("/api/v1/complaints", {"kind": "sexual_abuse", "description": "x"})
+    made = handler.post(
+        "/api/v1/complaints", {"kind": "sexual_abuse", "description": "x", "country": "UKR"}
+    )
     assert made.status_code == 201, made.content
     url = f"/api/v1/complaints/{made.json()['id']}"
     assert handler.get(url)["ETag"] == '"1"'

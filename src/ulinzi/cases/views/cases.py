@@ -16,7 +16,7 @@ from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.twofactor import two_factor_required
 from ulinzi.cases import policies
 from ulinzi.cases.forms import CaseForm, ConsentForm, MeasureForm
-from ulinzi.cases.models import Notification, ProtectiveMeasure
+from ulinzi.cases.models import Notification, ProtectiveMeasure, Purpose
 from ulinzi.cases.selectors import cases as selectors
 from ulinzi.cases.selectors import referrals as referral_selectors
 from ulinzi.cases.services import casefile, consent, measures, referrals, risk
@@ -67,9 +67,19 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 @two_factor_required
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    return _case_page(request, case_id)
+
+
+def _case_page(
+    request: HttpRequest, case_id: UUID, refused: dict[str, str] | None = None
+) -> HttpResponse:
+    """The case file; after a refused referral, ``refused`` holds the need, service and
+    note that were chosen (kept in the form) and, when a referral consent for that
+    organisation is what is missing, the consent form is opened for it."""
     who = actor_for(request.user)
     case = visible_or_404(selectors.read, who, case_id)
-    need = request.GET.get("need") or (case.needs[0] if case.needs else None)
+    refused = refused or {}
+    need = refused.get("need") or request.GET.get("need") or (case.needs[0] if case.needs else None)
     pathway = directory.pathway(
         who, need=need, area=case.admin1_pcode or case.country, referrals_only=True
     )
@@ -87,7 +97,10 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "instruments": risk.available(),
             "pathway": pathway,
             "need": need or "",
-            "consent_form": ConsentForm(),
+            "refused": refused,
+            "consent_form": ConsentForm(
+                initial={"purpose": Purpose.REFERRAL, "recipient": refused.get("consent_for", "")}
+            ),
             "measure_form": MeasureForm(initial={"owner": case.organisation.code}),
         },
     )
@@ -169,7 +182,14 @@ def refer(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
     if sent is not None:
         return redirect("cases:referral", sent.pk)
-    return redirect("cases:detail", case.pk)
+    refused = {k: request.POST.get(k, "") for k in ("need", "service", "note")}
+    try:
+        chosen = directory.get(who, refused["service"])
+    except NotFound:
+        chosen = None
+    if chosen is not None and not consent.in_force(case, Purpose.REFERRAL, chosen.organisation_id):
+        refused["consent_for"] = chosen.organisation.code
+    return _case_page(request, case.pk, refused)
 
 
 @two_factor_required

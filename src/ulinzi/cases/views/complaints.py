@@ -104,6 +104,7 @@ def new(request: HttpRequest) -> HttpResponse:
             "kinds": intake.kinds(),
             "report": request.GET.get("report", "") or request.POST.get("anonymous_report", ""),
             "investigator": bool(policies.subject_orgs(who)),
+            "data": request.POST,  # what was typed, kept when it is refused
         },
     )
 

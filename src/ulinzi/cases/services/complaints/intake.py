@@ -104,6 +104,14 @@ def create(*, actor: Actor, data: dict[str, Any], organisation: str | None = Non
             [FieldProblem("source", f"must be one of {', '.join(Source.values)}", source)]
         )
     problems = _check(data)
+    # What a handler records must say what happened and where (an anonymous report
+    # brings both); a complainant filing their own (``file_own``) may not know where.
+    for name, missing in (
+        ("description", "say what happened"),
+        ("country", "give the country (ISO 3166 code)"),
+    ):
+        if not str(data.get(name) or "").strip():
+            problems.append(FieldProblem(name, missing))
     complainant = None
     if data.get("complainant_username"):
         complainant = User.objects.filter(

@@ -123,7 +123,10 @@
     }).catch(function () { /* Background Sync refused: the page sends instead */ });
   }
 
+  var reportId = Outbox.uuid();
+
   function resetForm() {
+    reportId = Outbox.uuid();
     var keep = { country: form.country.value, organisation: form.organisation ? form.organisation.value : '' };
     form.reset();
     form.country.value = keep.country;
@@ -141,7 +144,9 @@
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     if (!form.reportValidity()) { return; }
-    var id = Outbox.uuid();
+    // One id per report, kept until the form is cleared: a second click before then
+    // replaces the same outbox item and resends the same source_id, so one incident.
+    var id = reportId;
     var item = { id: id, payload: collect(id), csrf: csrfToken(), saved_at: Date.now(), state: 'pending' };
     Outbox.put(item).then(function () {
       show('saved', text.saved);
