@@ -174,8 +174,8 @@ def adapt(
     _u(linker, frame, seed)
     try:
         _prior(linker)
-    except TrainingFailed as exc:
-        return _keep_prior(linker, base), f"u estimated from this data; prior kept ({exc})"
+    except TrainingFailed:
+        return _keep_prior(linker, base), "u estimated from this data; that model's prior kept"
     return _finish(linker, frame), "u and the prior estimated from this data"
 
 
