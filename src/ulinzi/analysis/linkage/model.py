@@ -145,8 +145,9 @@ def prediction_blocking() -> list[Any]:
     coarse = "(l.precision <> 'day' OR r.precision <> 'day')"
     base = ("country", "domain")
     same = "l.country = r.country AND l.domain = r.domain"
+    two_sources = "l.source <> r.source"
     sparse_routes = [
-        f"{side}.sparse AND {same} AND l.{key} = r.{key}{extra}"
+        f"{side}.sparse AND {same} AND {two_sources} AND l.{key} = r.{key}{extra}"
         for key, extra in (("bin_a", ""), ("bin_b", ""), ("ym", f" AND {coarse}"))
         for side in ("l", "r")
     ]
@@ -162,7 +163,7 @@ def prediction_blocking() -> list[Any]:
         ),
         # Same day and the same killed and injured (someone hurt), wherever it happened:
         # meets two reports whose place names do not agree.
-        block_on(*base, "day_num", "counts_key"),
+        f"{same} AND {two_sources} AND l.day_num = r.day_num AND l.counts_key = r.counts_key",
         *sparse_routes,
     ]
 
