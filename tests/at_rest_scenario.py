@@ -273,7 +273,8 @@ def anonymous() -> None:
     )
     Api("investigator").post(
         "/api/v1/complaints",
-        {"kind": "sexual_abuse", "description": text("complaint"), "complainant_name": text("name"),
+        {"kind": "sexual_abuse", "country": "UKR", "description": text("complaint"),
+         "complainant_name": text("name"),
          "complainant_contact": text("contact"), "subject_identity": text("subject")},
         expect=201,
     )  # fmt: skip
