@@ -6,7 +6,6 @@ import json
 import logging
 from typing import Any
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -37,6 +36,8 @@ from ulinzi.common.slowhash import Busy, busy_response
 from ulinzi.directory.api import router as directory_router
 from ulinzi.incidents.api import router as incidents_router
 from ulinzi.intake.anonymous.api import router as anonymous_router
+from ulinzi.ops.access import is_operator
+from ulinzi.ops.health import report as health_report
 from ulinzi.reports.api import router as exports_router
 from ulinzi.vocab.api import router as vocab_router
 from ulinzi.web.api_docs import VendoredSwagger
@@ -160,31 +161,39 @@ def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 class DatabaseOut(Schema):
     reachable: bool
     vendor: str
-    error: str | None = None
+    error: str | None = Field(None, description="operator only: the error's kind")
+
+
+class CacheOut(Schema):
+    reachable: bool
+    shared: bool = Field(description="a cache shared by every web process (Redis)")
+    error: str | None = Field(None, description="operator only: the error's kind")
+
+
+class WorkerOut(Schema):
+    running: bool = Field(description="a worker renewed its heartbeat within the stale time")
+    alive: int | None = Field(None, description="operator only: workers running")
+    last_seen: str | None = Field(None, description="operator only: the latest heartbeat")
+    queue_depth: int | None = Field(None, description="operator only: tasks waiting")
+    oldest_task_age_seconds: float | None = Field(None, description="operator only")
 
 
 class HealthOut(Schema):
-    status: str = Field(description="ok, or degraded (503) when the database does not answer")
+    status: str = Field(
+        description="ok; degraded when no worker runs; down (503) when the database or "
+        "the cache does not answer"
+    )
     database: DatabaseOut
+    cache: CacheOut
+    worker: WorkerOut
 
 
 @api.get("/health", auth=None, tags=["system"], response={200: HealthOut, 503: HealthOut})
 def health(request: HttpRequest) -> HttpResponse:
-    """Liveness and database reachability; no authentication."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        db = {"reachable": True, "vendor": connection.vendor}
-        status = 200
-    except Exception as exc:
-        db = {"reachable": False, "vendor": connection.vendor, "error": type(exc).__name__}
-        status = 503
-    return HttpResponse(
-        json.dumps({"status": "ok" if status == 200 else "degraded", "database": db}),
-        status=status,
-        content_type="application/json",
-    )
+    """Database, cache and worker, for anyone; the operator (monitoring token or
+    superuser) also gets the worker's last heartbeat and the task queue's depth."""
+    status, body = health_report(operator=is_operator(request))
+    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
 
 
 api.add_router("/vocabularies", vocab_router)

@@ -11,10 +11,16 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _setup_django() -> None:
+    """Load the settings; a setting that cannot be read stops here with its message."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ulinzi.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        print(f"ulinzi: configuration: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

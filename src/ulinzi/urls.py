@@ -1,11 +1,13 @@
-"""URL map: the JSON API, the web pages of each app, language switching."""
+"""URL map: the JSON API, metrics, the web pages of each app, language switching."""
 
 from django.urls import include, path
 
 from ulinzi.api import api
+from ulinzi.ops.metrics import metrics_view
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/2fa/", include("ulinzi.accounts.twofactor_urls")),
     path("", include("ulinzi.web.urls")),

@@ -47,19 +47,19 @@ _DEVICE_SALT = "ulinzi.accounts.lockout.device"
 
 
 def _failures() -> int:
-    return int(getattr(settings, "ULINZI_LOCKOUT_FAILURES", 5))
+    return int(settings.ULINZI_LOCKOUT_FAILURES)
 
 
 def _window() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "ULINZI_LOCKOUT_MINUTES", 15)))
+    return timedelta(minutes=int(settings.ULINZI_LOCKOUT_MINUTES))
 
 
 def _slowdown_after() -> int:
-    return int(getattr(settings, "ULINZI_LOCKOUT_SLOWDOWN_AFTER", 2 * _failures()))
+    return int(settings.ULINZI_LOCKOUT_SLOWDOWN_AFTER)
 
 
 def _max_delay() -> int:
-    return int(getattr(settings, "ULINZI_LOCKOUT_MAX_DELAY", 60))
+    return int(settings.ULINZI_LOCKOUT_MAX_DELAY)
 
 
 class LoginThrottle(models.Model):

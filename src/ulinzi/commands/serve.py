@@ -29,6 +29,13 @@ def _env_int(name: str, default: int) -> int:
         raise SystemExit(f"{name}={text!r}: expected a whole number") from None
 
 
+def _setting(name: str, default: int) -> int:
+    """The operator's value from Django settings (read from the environment there)."""
+    from django.conf import settings
+
+    return int(getattr(settings, name, default))
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument(
@@ -37,19 +44,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--threads",
         type=int,
-        default=_env_int("ULINZI_THREADS", THREADS),
+        default=_setting("ULINZI_THREADS", THREADS),
         help=f"request threads (ULINZI_THREADS, default {THREADS})",
     )
     parser.add_argument(
         "--connection-limit",
         type=int,
-        default=_env_int("ULINZI_CONNECTION_LIMIT", CONNECTION_LIMIT),
+        default=_setting("ULINZI_CONNECTION_LIMIT", CONNECTION_LIMIT),
         help=f"open connections at most (ULINZI_CONNECTION_LIMIT, default {CONNECTION_LIMIT})",
     )
     parser.add_argument(
         "--channel-timeout",
         type=int,
-        default=_env_int("ULINZI_CHANNEL_TIMEOUT", CHANNEL_TIMEOUT),
+        default=_setting("ULINZI_CHANNEL_TIMEOUT", CHANNEL_TIMEOUT),
         help="seconds an idle connection stays open "
         f"(ULINZI_CHANNEL_TIMEOUT, default {CHANNEL_TIMEOUT})",
     )

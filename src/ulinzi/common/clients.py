@@ -15,11 +15,12 @@ per client cannot be dodged by changing the last 64 bits.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -94,3 +95,37 @@ def network_of(address: str) -> str:
 def client_id(meta: Mapping[str, Any]) -> str:
     """The network the client is known by, for counting (never stored as such)."""
     return network_of(client_address(meta))
+
+
+def from_trusted_proxy(meta: Mapping[str, Any]) -> bool:
+    """Whether the connection's peer is one of ``ULINZI_TRUSTED_PROXIES``."""
+    peer = _address(str(meta.get("REMOTE_ADDR", "")))
+    trusted = _trusted(tuple(getattr(settings, "ULINZI_TRUSTED_PROXIES", ()) or ()))
+    return peer is not None and any(peer in network for network in trusted)
+
+
+_SETTLED = "ulinzi.proxy_tls_header_checked"
+
+
+def drop_untrusted_tls_header(meta: dict[str, Any]) -> None:
+    """Remove the proxy's TLS header (``SECURE_PROXY_SSL_HEADER``) unless the peer is a
+    trusted proxy: Django believes that header from anyone, and a client reaching the web
+    process directly could claim HTTPS. Done once per request, while the peer is known."""
+    if meta.get(_SETTLED):
+        return
+    header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if header and header[0] in meta and not from_trusted_proxy(meta):
+        del meta[header[0]]
+    meta[_SETTLED] = True
+
+
+class ProxyHeadersMiddleware:
+    """:func:`drop_untrusted_tls_header` for every request (the anonymous routes have it
+    done by the middleware before this one, before the peer's address is forgotten)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        drop_untrusted_tls_header(request.META)
+        return self.get_response(request)

@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from ulinzi.common.problems import FieldProblem, problem_response
 
 API_PREFIX = "/api/"
-DEFAULT_UPLOAD_MAX_BYTES = 256 * 1024 * 1024
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Bytes without which a JSON body cannot decode to a NUL or a lone surrogate: the escapes
 # \u0000 and \ud800-\udfff, a raw surrogate (json.loads decodes bytes with
@@ -115,7 +114,7 @@ def faults(request: HttpRequest) -> list[FieldProblem]:
 
 
 def upload_max_bytes() -> int:
-    return int(getattr(settings, "ULINZI_UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES))
+    return int(settings.ULINZI_UPLOAD_MAX_BYTES)
 
 
 def _too_big(request: HttpRequest, is_api: bool) -> HttpResponse:

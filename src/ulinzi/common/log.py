@@ -1,12 +1,14 @@
-"""The console log handler, and a filter that lets a repeated warning through once a
-minute."""
+"""The console log handler, a filter that lets a repeated warning through once a
+minute, and the JSON-lines format (``ULINZI_LOG_FORMAT=json``)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from typing import TextIO
 
 
@@ -45,3 +47,21 @@ class OncePerMinute(logging.Filter):
                 return False
             self._last[record.name] = now
         return True
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object a line: ``time`` (UTC, ISO 8601), ``level``, ``logger``,
+    ``message``, and ``error`` with the traceback when there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)

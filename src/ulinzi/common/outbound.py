@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
-import os
 import socket
 import ssl
 from collections.abc import Callable, Sequence
@@ -79,9 +78,7 @@ class AllowList:
 
 def allow_list() -> AllowList:
     """The configured allow-list (``ULINZI_WEBHOOK_ALLOW``), empty by default."""
-    raw = getattr(settings, "ULINZI_WEBHOOK_ALLOW", None)
-    if raw is None:
-        raw = os.environ.get("ULINZI_WEBHOOK_ALLOW", "")
+    raw = settings.ULINZI_WEBHOOK_ALLOW
     if not isinstance(raw, str):
         raw = " ".join(raw)
     return AllowList.parse(raw)

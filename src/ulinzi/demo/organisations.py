@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
+
+from django.conf import settings
 
 from ulinzi.accounts import services as accounts
 from ulinzi.accounts.models import Organisation
@@ -14,7 +15,7 @@ DOMAINS_ALL = ["health_care_attack", "grave_violation", "gbv", "seah", "protecti
 
 
 def demo_password() -> str:
-    return os.environ.get("ULINZI_DEMO_PASSWORD", DEFAULT_PASSWORD)
+    return str(getattr(settings, "ULINZI_DEMO_PASSWORD", "") or DEFAULT_PASSWORD)
 
 
 def load_organisations() -> dict[str, Organisation]:

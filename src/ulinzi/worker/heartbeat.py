@@ -12,10 +12,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from ulinzi.worker.models import Heartbeat
@@ -23,21 +24,14 @@ from ulinzi.worker.models import Heartbeat
 log = logging.getLogger(__name__)
 
 
-def _seconds(name: str, default: float) -> float:
-    if hasattr(settings, name):
-        return float(getattr(settings, name))
-    raw = os.environ.get(name)
-    return float(raw) if raw not in (None, "") else default
-
-
 def interval_seconds() -> float:
     """How often a running worker renews its heartbeat (default 10 s)."""
-    return _seconds("ULINZI_WORKER_HEARTBEAT_SECONDS", 10)
+    return float(settings.ULINZI_WORKER_HEARTBEAT_SECONDS)
 
 
 def stale_seconds() -> float:
     """A worker not seen for this long counts as gone (default 60 s)."""
-    return _seconds("ULINZI_WORKER_STALE_SECONDS", 60)
+    return float(settings.ULINZI_WORKER_STALE_SECONDS)
 
 
 def beat(worker_id: str, *, started_at: datetime, now: datetime | None = None) -> None:
@@ -63,6 +57,22 @@ def last_seen() -> datetime | None:
     return Heartbeat.objects.aggregate(at=Max("seen_at"))["at"]
 
 
+def summary(now: datetime | None = None) -> dict[str, Any]:
+    """``{"alive": workers seen within stale_seconds, "last_seen": latest beat or None}``."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=stale_seconds())
+    return Heartbeat.objects.aggregate(
+        alive=Count("worker_id", filter=Q(seen_at__gte=cutoff)), last_seen=Max("seen_at")
+    )
+
+
+def prune(now: datetime | None = None) -> int:
+    """Remove the rows of workers gone (not seen for stale_seconds: killed, or their host
+    lost); a live worker does this at each beat. Returns how many were removed."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=stale_seconds())
+    removed, _kinds = Heartbeat.objects.filter(seen_at__lt=cutoff).delete()
+    return removed
+
+
 def seen_recently(now: datetime | None = None) -> bool:
     """Whether a worker renewed its heartbeat within :func:`stale_seconds`."""
     moment = now or timezone.now()
@@ -82,6 +92,7 @@ class _Beating(threading.Thread):
             while not self.stopped.wait(interval_seconds()):
                 try:
                     beat(self.worker_id, started_at=self.started_at)
+                    prune()
                 except DatabaseError as exc:  # e.g. SQLite busy: try again next time
                     log.warning("worker heartbeat not written: %s", exc)
         finally:
@@ -93,6 +104,7 @@ def beating(worker_id: str) -> Iterator[None]:
     """Keep ``worker_id``'s heartbeat fresh while the block runs; forget it after."""
     started_at = timezone.now()
     beat(worker_id, started_at=started_at, now=started_at)
+    prune(started_at)
     thread = _Beating(worker_id, started_at)
     thread.start()
     try:

@@ -1,8 +1,6 @@
-"""Deconfliction settings (Django settings, then environment, then the default)."""
+"""Deconfliction settings (from Django settings: ulinzi/settings.py has the defaults)."""
 
 from __future__ import annotations
-
-import os
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -20,30 +18,26 @@ NOTICE = _(
 def lead_hours(*, emergency: bool) -> float:
     """How long before departure a movement must be notified (48 h; 24 h in emergencies)."""
     if emergency:
-        return _value("ULINZI_DECONFLICTION_EMERGENCY_LEAD_HOURS", 24)
-    return _value("ULINZI_DECONFLICTION_LEAD_HOURS", 48)
+        return _value("ULINZI_DECONFLICTION_EMERGENCY_LEAD_HOURS")
+    return _value("ULINZI_DECONFLICTION_LEAD_HOURS")
 
 
 def ack_hours() -> float:
     """Parties should acknowledge within this many hours of sending (default 24)."""
-    return _value("ULINZI_DECONFLICTION_ACK_HOURS", 24)
+    return _value("ULINZI_DECONFLICTION_ACK_HOURS")
 
 
 def reminder_hours() -> float:
     """Interval between reminders after the deadline (default 6 h)."""
-    return _value("ULINZI_DECONFLICTION_REMINDER_HOURS", 6)
+    return _value("ULINZI_DECONFLICTION_REMINDER_HOURS")
 
 
 def reminders() -> int:
     """Reminders before escalation to the coordinator (default 2)."""
-    return int(_value("ULINZI_DECONFLICTION_REMINDERS", 2))
+    return int(_value("ULINZI_DECONFLICTION_REMINDERS"))
 
 
 def cell() -> str:
     """Code of the coordination body that reviews every notification; empty means each
     organisation's own coordinators review its sites and movements."""
-    return str(
-        getattr(
-            settings, "ULINZI_DECONFLICTION_CELL", os.environ.get("ULINZI_DECONFLICTION_CELL", "")
-        )
-    )
+    return str(settings.ULINZI_DECONFLICTION_CELL)

@@ -51,7 +51,9 @@ REFERENCE = "the model trained on the synthetic reference set"
 
 
 def _threads() -> int:
-    return int(os.environ.get("ULINZI_LINK_THREADS", "0")) or (os.cpu_count() or 1)
+    from django.conf import settings as django_settings
+
+    return int(django_settings.ULINZI_LINK_THREADS) or (os.cpu_count() or 1)
 
 
 def _linker(frame: pd.DataFrame, settings: SettingsCreator | dict[str, Any]) -> Linker:

@@ -25,7 +25,7 @@ from ulinzi.directory.models import Service
 
 
 def response_hours() -> int:
-    return int(getattr(settings, "ULINZI_REFERRAL_RESPONSE_HOURS", 72))
+    return int(settings.ULINZI_REFERRAL_RESPONSE_HOURS)
 
 
 def _link(referral: Referral) -> str:

@@ -85,3 +85,32 @@ def test_an_unknown_limit_name_is_a_check_error(settings: Any) -> None:
     settings.ULINZI_ANONYMOUS_LIMITS = {"submit_clients": (1, 60)}
     errors = [p for p in anonymous_intake_checks() if p.id == "anonymous.E002"]
     assert errors and "submit_clients" in errors[0].msg
+
+
+@pytest.mark.django_db
+def test_https_behind_a_trusted_proxy_does_not_redirect_and_others_cannot_claim_it(
+    settings: Any, client: Any
+) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ULINZI_TRUSTED_PROXIES = ["10.0.0.5"]
+    via_proxy = client.get("/login/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_PROTO="https")
+    assert via_proxy.status_code == 200
+    direct = client.get("/login/", REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_PROTO="https")
+    assert direct.status_code == 301
+    assert direct["Location"].startswith("https://")
+    plain_via_proxy = client.get("/login/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_PROTO="http")
+    assert plain_via_proxy.status_code == 301
+
+
+@pytest.mark.django_db
+def test_the_anonymous_form_behind_a_trusted_proxy_does_not_redirect(
+    settings: Any, client: Any
+) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ULINZI_TRUSTED_PROXIES = ["10.0.0.5"]
+    via_proxy = client.get("/anonymous/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_PROTO="https")
+    assert via_proxy.status_code == 200
+    direct = client.get("/anonymous/", REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_PROTO="https")
+    assert direct.status_code == 301

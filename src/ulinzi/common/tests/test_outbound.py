@@ -123,16 +123,6 @@ def test_the_allow_list_takes_networks_addresses_and_names(settings: Any) -> Non
     assert outbound.check_url("http://[::1]/") == "::1 is not a public address"
 
 
-def test_the_allow_list_is_read_from_the_environment_too(
-    settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    del settings.ULINZI_WEBHOOK_ALLOW
-    monkeypatch.setenv("ULINZI_WEBHOOK_ALLOW", "192.168.7.0/24")
-    assert outbound.check_url("http://192.168.7.20/") is None
-    monkeypatch.delenv("ULINZI_WEBHOOK_ALLOW")
-    assert outbound.check_url("http://192.168.7.20/") is not None
-
-
 def test_a_name_is_resolved_once_and_every_address_checked() -> None:
     table = Table(
         {

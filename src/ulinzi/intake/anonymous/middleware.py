@@ -46,6 +46,7 @@ def is_protected(path: str) -> bool:
 def forget_client(request: HttpRequest) -> None:
     """Keep the rate-limit key, drop the identifying headers (in place)."""
     meta = request.META
+    clients.drop_untrusted_tls_header(meta)  # while the peer is still known
     request.anonymous_client = ratelimit.client_key(  # type: ignore[attr-defined]
         clients.client_id(meta)  # the address behind trusted proxies only
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +29,14 @@ from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 
 
 def deadline_days(organisation_id: int, stage: str) -> int:
+    """The organisation's own deadline for ``stage``, else the instance's."""
     own = StageDeadline.objects.filter(organisation_id=organisation_id, stage=stage).first()
-    return own.days if own else DEFAULT_DEADLINE_DAYS[stage]
+    return own.days if own else default_deadline_days()[stage]
+
+
+def default_deadline_days() -> dict[str, int]:
+    """Days per stage where an organisation set none (``ULINZI_COMPLAINT_DEADLINE_DAYS``)."""
+    return {**DEFAULT_DEADLINE_DAYS, **settings.ULINZI_COMPLAINT_DEADLINE_DAYS}
 
 
 def start(complaint: Complaint, stage: str, owner: User | None, at: datetime) -> StagePeriod:

@@ -1,0 +1,1 @@
+"""Running an instance: health, metrics, backup and restore."""
