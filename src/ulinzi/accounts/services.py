@@ -87,8 +87,32 @@ def add_member(
             password = secrets.token_urlsafe(12)
             user.set_password(password)
             user.save()
-        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+        _, given = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+        if given:
+            _audit_role(actor, "role.give", organisation, user, role, new_account=created)
     return user, password
+
+
+def _audit_role(
+    actor: Actor,
+    action: str,
+    organisation: Organisation,
+    user: User,
+    role: str,
+    *,
+    new_account: bool = False,
+) -> None:
+    from ulinzi.audit import services as audit
+
+    audit.record(
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=user.pk,
+        owner_organisation=organisation.code,
+        fields=["role"],
+        detail={"username": user.username, "role": role, "new_account": new_account},
+    )
 
 
 def remove_member(*, actor: Actor, membership: Membership) -> None:
@@ -97,7 +121,9 @@ def remove_member(*, actor: Actor, membership: Membership) -> None:
         raise NotAllowed("only an admin of this organisation can manage its members")
     if membership.user_id == actor.user_id and membership.role == "admin":
         raise InvalidInput([FieldProblem("role", "you cannot remove your own admin role")])
-    membership.delete()
+    with transaction.atomic():
+        _audit_role(actor, "role.remove", membership.organisation, membership.user, membership.role)
+        membership.delete()
 
 
 def reset_two_factor(*, actor: Actor, organisation: Organisation, user: User) -> int:

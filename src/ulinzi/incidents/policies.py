@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.roles import Role
 from ulinzi.incidents.models import Incident, Status
@@ -75,3 +77,11 @@ def can_read_narrative(actor: Actor, incident: Incident) -> bool:
     if incident.organisation_id in actor.orgs_with(*NARRATIVE_ROLES):
         return True
     return is_own_report(actor, incident)
+
+
+def narrative_readable(actor: Actor) -> Q:
+    """:func:`can_read_narrative` as a filter over incidents (the same rule)."""
+    q = Q(organisation_id__in=actor.orgs_with(*NARRATIVE_ROLES))
+    if actor.user_id is not None:
+        q |= Q(reported_by_id=actor.user_id)
+    return q

@@ -20,7 +20,7 @@ from ulinzi.accounts.access import actor_for
 from ulinzi.common import versioning
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
-from ulinzi.incidents import policies, selectors, services
+from ulinzi.incidents import policies, search, selectors, services
 from ulinzi.incidents.forms import IncidentForm, list_menus
 from ulinzi.incidents.models import Incident
 from ulinzi.vocab import registry
@@ -51,10 +51,30 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         )
         filters = selectors.IncidentFilters()
     qs = selectors.apply_filters(selectors.visible(who), filters).select_related("organisation")
-    page = Paginator(qs.order_by("-occurred_on", "-created_at"), PAGE_SIZE).get_page(
+    text = request.GET.get("q", "").strip()
+    found = search.Found(qs)
+    try:
+        found = search.search(who, qs, text)
+    except InvalidInput:
+        messages.error(
+            request,
+            _("Search for at most %(words)s words and %(chars)s characters.")
+            % {"words": search.MAX_WORDS, "chars": search.MAX_LENGTH},
+        )
+        text = ""
+    sort = request.GET.get("sort") or search.DEFAULT_SORT
+    if sort not in search.SORTS:
+        messages.error(request, _("That order is not one of the list; newest first is used."))
+        sort = search.DEFAULT_SORT
+    page = Paginator(search.order(found.incidents, sort), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = filters.as_query()
+    kept = dict(query)
+    if text:
+        kept["q"] = text
+    if sort != search.DEFAULT_SORT:
+        kept["sort"] = sort
     return render(
         request,
         "incidents/list.html",
@@ -62,6 +82,12 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "query": query,
+            "kept": kept,
+            "q": text,
+            "sort": sort,
+            "sorts": search.sort_choices(),
+            "date_sort": "occurred_on" if sort == "-occurred_on" else "-occurred_on",
+            "found": found,
             "menus": list_menus(who),
             "can_create": policies.can_create(who),
         },

@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from ulinzi.accounts import services as accounts
 from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.models import User
 from ulinzi.audit import selectors as audit
+from ulinzi.audit.filters import AuditFilterForm, action_label, record_label, record_link
 from ulinzi.common.problems import NotAllowed
 from ulinzi.common.views import forbidden
 from ulinzi.web.forms import SignInForm
@@ -86,10 +88,30 @@ def tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
+AUDIT_PAGE_SIZE = 100
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     try:
-        events = audit.events_for(actor_for(request.user))[:500]
+        events = audit.events_for(actor_for(request.user))
     except NotAllowed:
         return forbidden(request)
-    return render(request, "web/audit.html", {"events": events})
+    actions = sorted(set(events.order_by().values_list("action", flat=True).distinct()))
+    form = AuditFilterForm(request.GET or None, actions=actions)
+    status = 200
+    if form.is_bound and form.is_valid():
+        events = form.apply(events)
+    elif form.is_bound:
+        events = events.none()
+        status = 400
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    rows = [(e, action_label(e.action), record_label(e.object_type), record_link(e)) for e in page]
+    users = sorted(set(audit.members_for(actor_for(request.user))))
+    return render(
+        request,
+        "web/audit.html",
+        {"form": form, "page": page, "rows": rows, "query": query, "users": users},
+        status=status,
+    )

@@ -1,4 +1,4 @@
-"""Pages: the review queue, one pair side by side, documented vs estimated."""
+"""Pages: what linkage offers, the review queue, one pair side by side, documented vs estimated."""
 
 from __future__ import annotations
 
@@ -18,6 +18,24 @@ from ulinzi.analysis.linkage.api import SUMMARY_FIELDS
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
 from ulinzi.incidents import services as incident_services
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """What linkage offers the reader: the review queue (coordinators) and documented vs
+    estimated totals (coordinators and analysts), with the latest run."""
+    who = actor_for(request.user)
+    reviews, estimates_allowed = policies.can_review_any(who), policies.can_estimate(who)
+    if not (reviews or estimates_allowed):
+        return forbidden(request, _("Coordinators and analysts use linkage."))
+    context = {
+        "reviews": reviews,
+        "estimates": estimates_allowed,
+        "pending": selectors.review_queue(who).count() if reviews else 0,
+        "latest": selectors.runs().first(),
+        "queued": selectors.queued_runs(),
+    }
+    return render(request, "linkage/index.html", context)
 
 
 @login_required
