@@ -154,7 +154,7 @@ def preview_file(
         size=info.size,
         sha256=info.sha256,
         columns=column_uses(plan),
-        defaults=[(name, display(value)) for name, value in plan.defaults.items()],
+        defaults=[(name, display(value, name)) for name, value in plan.defaults.items()],
         notes=list(plan.notes),
         fields=shown,
         rows=[
@@ -165,6 +165,10 @@ def preview_file(
         counts=counts,
         more=more,
     )
+
+
+# Fields whose values are codes (besides those of FIELD_VOCABS), shown as their labels.
+WORDED_FIELDS = ("types", "resources", "country", "occurred_precision")
 
 
 def _tee(rows: Iterable[Any], taken: list[Any]) -> Iterator[Any]:
@@ -213,9 +217,14 @@ def _bound(column: str, target: str) -> ColumnUse:
 
 
 def display(value: Any, name: str = "") -> str:
-    """A cleaned value as text for the preview table (long texts shortened)."""
+    """A cleaned value as text for the preview table, in words where it is a code (long
+    texts shortened)."""
+    from ulinzi.web.templatetags.ulinzi import FIELD_VOCABS, change_value
+
     if value is None:
         return ""
+    if name in WORDED_FIELDS or name in FIELD_VOCABS:
+        return change_value(value, name)
     if isinstance(value, list | tuple):
         return ", ".join(display(v) for v in value)
     if isinstance(value, datetime | date):

@@ -9,11 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ulinzi.vocab import registry
 
+# What a format and a level are called on the pages (the form's own choices are longer).
+FORMAT_LABELS = {"hxl": _("HXL CSV"), "xlsx": _("Excel (XLSX)"), "geojson": _("GeoJSON")}
+LEVEL_LABELS = {"public": _("Public"), "partners": _("Partners")}
+
 
 class ExportForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("hxl", _("HXL CSV")), ("xlsx", _("Excel (XLSX)")), ("geojson", _("GeoJSON"))],
+        choices=list(FORMAT_LABELS.items()),
     )
     level = forms.ChoiceField(
         label=_("Level"),

@@ -15,7 +15,7 @@ from ulinzi.common import encrypted_files
 from ulinzi.common.problems import InvalidInput, NotAllowed
 from ulinzi.common.views import forbidden
 from ulinzi.reports import policies, services, writers
-from ulinzi.reports.forms import ExportForm
+from ulinzi.reports.forms import FORMAT_LABELS, LEVEL_LABELS, ExportForm
 from ulinzi.reports.models import Export
 
 
@@ -50,8 +50,24 @@ def export_form(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Export ready."))
             return redirect("reports:export_result", export_id=record.pk)
-    recent = Export.objects.filter(created_by_id=request.user.pk)[:10]
+    recent = [(e, _words(e)) for e in Export.objects.filter(created_by_id=request.user.pk)[:10]]
     return render(request, "reports/export_form.html", {"form": form, "recent": recent})
+
+
+def _words(record: Export) -> dict[str, str]:
+    """The export's format and level as the pages name them."""
+    return {
+        "format": str(FORMAT_LABELS.get(record.format, record.format)),
+        "level": str(LEVEL_LABELS.get(record.level, record.level)),
+    }
+
+
+def _field_words(name: str) -> str:
+    """``"occurred_on (day)"`` → ``"Date (day)"``: a field the disclosure report names."""
+    from ulinzi.incidents.forms import field_labels
+
+    base, bracket, rest = name.partition(" (")
+    return field_labels().get(base, base) + (bracket + rest if bracket else "")
 
 
 def _own_export(request: HttpRequest, export_id: UUID) -> Export:
@@ -75,7 +91,13 @@ def export_result(request: HttpRequest, export_id: UUID) -> HttpResponse:
     return render(
         request,
         "reports/export_result.html",
-        {"export": record, "report": report, "rows": rows},
+        {
+            "export": record,
+            "words": _words(record),
+            "report": report,
+            "rows": rows,
+            "removed": [_field_words(f) for f in report.get("fields_removed", [])],
+        },
     )
 
 

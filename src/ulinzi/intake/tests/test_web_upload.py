@@ -86,9 +86,9 @@ def test_preview_shows_mapping_first_rows_and_problems(user: Any, settings: Any)
     html = page.content.decode()
     assert "Preview of the import" in html
     assert '<span class="code">hxl</span>' in html
-    # how each column is read
-    assert '<bdi>Country ISO</bdi></td>\n    <td><span class="code">country</span>' in html
-    assert '<bdi>Description</bdi></td>\n    <td><span class="code">narrative</span>' in html
+    # how each column is read, the fields named in words
+    assert "<bdi>Country ISO</bdi></td>\n    <td>Country</td>" in html
+    assert "<bdi>Description</bdi></td>\n    <td>What happened</td>" in html
     # the first ten data rows (file rows 3 to 12), two of them rejected with the reason
     preview = page.context["preview"]
     assert [r.row for r in preview.rows] == list(range(3, 13))
@@ -101,7 +101,10 @@ def test_preview_shows_mapping_first_rows_and_problems(user: Any, settings: Any)
         p.row == 6 and p.column == "Date" and p.value == "2023-13-45" for p in preview.problems
     )
     assert "<td>4</td><td><bdi>Country ISO</bdi></td><td><bdi>Atlantis</bdi></td>" in html
-    assert "EV-000000" in html and "2023-01-01" in html and "heavy_weapons" in html
+    assert "EV-000000" in html and "2023-01-01" in html
+    # values of vocabularies as their labels, never their codes
+    assert "<td>Violence with heavy weapons (e.g. tanks, missiles, bombs, mortars)</td>" in html
+    assert "heavy_weapons" not in html.split("preview-rows")[1]
     # nothing written; the upload is kept privately until confirmed or discarded
     assert not Incident.objects.exists() and not ImportRun.objects.exists()
     folder = Path(settings.DATA_DIR) / "imports" / "uploads" / token_of(page)

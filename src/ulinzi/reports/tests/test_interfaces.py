@@ -92,6 +92,25 @@ def test_web_export_shows_the_report_and_only_its_author_downloads(
     assert other.get(f"/reports/export/{record.pk}/").status_code == 404
 
 
+def test_web_export_result_in_words_and_an_empty_one_says_why(
+    cluster: Organisation, user: Any
+) -> None:
+    for _ in range(2):  # fewer than k = 5: a public export leaves both out
+        incident(cluster)
+    client = Client()
+    client.force_login(user("coordinator"))
+    response = client.post("/reports/export/", {"format": "hxl", "level": "public", "k": "5"})
+    html = client.get(response["Location"]).content.decode()
+    assert "<dd>Public</dd>" in html and "<dd>HXL CSV</dd>" in html
+    assert "This export holds no record: each group of records" in html
+    assert "k = 5" in html
+    removed = html.split("Fields never exported</dt><dd>")[1].split("</dd>")[0]
+    assert "What happened" in removed and "Killed — Health workers" in removed
+    assert "killed_health_workers" not in removed and "{}" not in html
+    listed = client.get("/reports/export/").content.decode()
+    assert "<td>HXL CSV</td><td>Public</td>" in listed
+
+
 def test_web_export_form_names_bad_fields(demo_orgs: Any, user: Any) -> None:
     client = Client()
     client.force_login(user("analyst"))
