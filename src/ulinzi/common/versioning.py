@@ -7,7 +7,8 @@ version) when the record has moved on. A write without it changes only the field
 names, on the current row, locked for the time of the write (:func:`lock`), and moves
 the version on in the same ``UPDATE`` (:func:`save`). Web forms carry the version in a
 hidden field (:class:`VersionField`, :func:`posted`) and show a stale save as a
-conflict, keeping what the user typed (:func:`saved_now`, :func:`rebound`).
+conflict, keeping what the user typed (:func:`saved_now`, :func:`rebound`; a page's
+smaller action forms through :class:`ulinzi.common.views.Again`).
 """
 
 from __future__ import annotations
@@ -180,6 +181,10 @@ CONFLICT_MESSAGE = _(
     "Someone else saved this record while you were editing it. What is saved now is "
     "shown beside each field where it differs from what you entered; what you entered "
     "is kept. Check it and save again to keep it."
+)
+STALE_KEPT_MESSAGE = _(
+    "Someone else changed this record after you opened it, so nothing was done. It is "
+    "shown as it is now, with what you entered kept: check it and send again."
 )
 STALE_ACTION_MESSAGE = _(
     "Someone else changed this record after you opened it, so nothing was done. Check "

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from ulinzi.accounts.access import actor_for
 from ulinzi.common import versioning
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
-from ulinzi.common.views import forbidden
+from ulinzi.common.views import Again, Kept, forbidden
 from ulinzi.incidents import policies, search, selectors, services
 from ulinzi.incidents.forms import IncidentForm, list_menus
 from ulinzi.incidents.models import Incident
@@ -94,9 +94,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(
-    request: HttpRequest, incident: Incident, posted: dict[str, str] | None = None
-) -> HttpResponse:
+def _detail(request: HttpRequest, incident: Incident, kept: Kept | None = None) -> HttpResponse:
     who = actor_for(request.user)
     texts = services.read_texts(actor=who, incident=incident) or {}
     return render(
@@ -110,9 +108,8 @@ def _detail(
             "can_edit": policies.can_edit(who, incident),
             "can_verify": policies.can_verify(who, incident),
             "certainties": registry.get("certainty").choices(),
-            "posted": posted or {},
+            "kept": kept or {},
         },
-        status=409 if posted else 200,
     )
 
 
@@ -203,18 +200,13 @@ def _conflict(
     return again
 
 
-def _stale_action(request: HttpRequest, incident_id: UUID, names: tuple[str, ...]) -> HttpResponse:
+def _stale_action(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     """The incident as it is now, after a verification or rejection made on an older
     version, with what the user entered still in its form."""
-    messages.warning(
-        request,
-        _(
-            "Someone else changed this incident after you opened it. Check it as it is "
-            "now (what you entered is kept) and send again."
-        ),
-    )
-    posted = {name: request.POST.get(name, "") for name in names}
-    return _detail(request, _get(request, incident_id), posted)
+    return Again(
+        lambda kept: _detail(request, _get(request, incident_id), kept),
+        {"certainty": None, "note": _("Note"), "reason": _("Reason")},
+    ).response(request)
 
 
 @login_required
@@ -231,7 +223,7 @@ def incident_verify(request: HttpRequest, incident_id: UUID) -> HttpResponse:
             version=versioning.posted(request),
         )
     except versioning.StaleVersion:
-        return _stale_action(request, incident_id, ("certainty", "note"))
+        return _stale_action(request, incident_id)
     except NotAllowed:
         return forbidden(
             request,
@@ -265,7 +257,7 @@ def incident_reject(request: HttpRequest, incident_id: UUID) -> HttpResponse:
             version=versioning.posted(request),
         )
     except versioning.StaleVersion:
-        return _stale_action(request, incident_id, ("reason",))
+        return _stale_action(request, incident_id)
     except NotAllowed:
         return forbidden(
             request,

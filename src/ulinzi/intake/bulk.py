@@ -214,4 +214,3 @@ class IncidentWriter:
                 ignore_conflicts=True,
             )
         self.facts.insert([b[3] for b in built])
-

@@ -21,7 +21,7 @@ from ulinzi.alerts.deconfliction.models import Movement, Site, SiteType
 from ulinzi.alerts.deconfliction.services import acknowledgement, registration, sending
 from ulinzi.common import versioning
 from ulinzi.common.problems import InvalidInput, NotAllowed
-from ulinzi.common.views import act_and_redirect, forbidden, visible_or_404
+from ulinzi.common.views import Again, Kept, act_and_redirect, forbidden, visible_or_404
 
 
 def _errors(exc: InvalidInput) -> dict[str, str]:
@@ -43,6 +43,12 @@ def _base(who: Actor) -> dict[str, Any]:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
+    return _overview(request)
+
+
+def _overview(request: HttpRequest, kept: Kept | None = None) -> HttpResponse:
+    """The overview as it is now; ``kept``: what the coordinator chose and typed in a
+    stale send."""
     who = actor_for(request.user)
     if not policies.can_use(who):
         return forbidden(request, _("Your roles give no access to deconfliction."))
@@ -63,6 +69,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         ),
         overdue=selectors.overdue(who)[:100],
         parties=Organisation.objects.filter(kind=Organisation.Kind.PARTY).order_by("code"),
+        kept=kept or {},
     )
     return render(request, "deconfliction/overview.html", context)
 
@@ -139,6 +146,11 @@ def movement_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def site_detail(request: HttpRequest, site_id: UUID) -> HttpResponse:
+    return _site_page(request, site_id)
+
+
+def _site_page(request: HttpRequest, site_id: UUID, kept: Kept | None = None) -> HttpResponse:
+    """The site as it is now; ``kept``: the removal reason typed in a stale submit."""
     who = actor_for(request.user)
     site = visible_or_404(selectors.site, who, site_id)
     context = _base(who)
@@ -148,6 +160,7 @@ def site_detail(request: HttpRequest, site_id: UUID) -> HttpResponse:
         can_remove=policies.can_request_removal(who, site)
         and site.status in ("submitted", "notified"),
         can_send_removal=policies.can_review(who, site) and site.status == "removal_requested",
+        kept=kept or {},
     )
     return render(request, "deconfliction/site.html", context)
 
@@ -169,6 +182,7 @@ def movement_detail(request: HttpRequest, movement_id: UUID) -> HttpResponse:
 def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
     who = actor_for(request.user)
     site = visible_or_404(selectors.site, who, site_id)
+    again = Again(lambda kept: _site_page(request, site_id, kept), {"reason": _("Reason")})
     if request.POST.get("send"):
         return act_and_redirect(
             request,
@@ -178,6 +192,7 @@ def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
             site.pk,
             refuse=True,
             level=messages.SUCCESS,
+            again=again,
         )
     return act_and_redirect(
         request,
@@ -192,6 +207,7 @@ def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
         site.pk,
         refuse=True,
         level=messages.SUCCESS,
+        again=again,
     )
 
 
@@ -219,6 +235,17 @@ def send(request: HttpRequest) -> HttpResponse:
         "deconfliction:overview",
         refuse=True,
         level=messages.SUCCESS,
+        again=Again(
+            lambda kept: _overview(request, kept),
+            {
+                "sites": None,
+                "movements": None,
+                "parties": None,
+                "override_lead_time": None,
+                "override_reason": _("Reason for the override"),
+            },
+            many=("sites", "movements", "parties"),
+        ),
     )
 
 

@@ -3,6 +3,7 @@ referral sending, risk assessment and protective measures."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import Actor, actor_for
 from ulinzi.accounts.twofactor import two_factor_required
 from ulinzi.cases import policies
 from ulinzi.cases.forms import CaseForm, ConsentForm, MeasureForm
@@ -20,9 +21,17 @@ from ulinzi.cases.models import Notification, ProtectiveMeasure, Purpose
 from ulinzi.cases.selectors import cases as selectors
 from ulinzi.cases.selectors import referrals as referral_selectors
 from ulinzi.cases.services import casefile, consent, measures, referrals, risk
+from ulinzi.cases.views.referrals import protocol_page
 from ulinzi.common import versioning
 from ulinzi.common.problems import NotFound
-from ulinzi.common.views import act_and_redirect, attempt, forbidden, visible_or_404
+from ulinzi.common.views import (
+    Again,
+    Kept,
+    act_and_redirect,
+    attempt,
+    forbidden,
+    visible_or_404,
+)
 from ulinzi.directory import selectors as directory
 
 
@@ -271,7 +280,10 @@ def measure_action(request: HttpRequest, measure_id: int) -> HttpResponse:
             _("Violation recorded; the risk level was raised and the coordinators told."),
         )
     else:
-        attempt(
+        kept_for = Again(
+            lambda kept: protocol_page(request, Kept(kept, measure=found.pk)), {"status": None}
+        )
+        return act_and_redirect(
             request,
             lambda: measures.update(
                 actor=who,
@@ -280,11 +292,17 @@ def measure_action(request: HttpRequest, measure_id: int) -> HttpResponse:
                 version=versioning.posted(request),
             ),
             _("Measure updated."),
+            *_measure_page(request, who, found),
+            again=kept_for,
         )
-    back = request.POST.get("back")
-    if back == "protocol" or not policies.can_view_case(who, found.case):
-        return redirect("cases:protocol")
-    return redirect("cases:detail", found.case_id)
+    return redirect(*_measure_page(request, who, found))
+
+
+def _measure_page(request: HttpRequest, who: Actor, found: ProtectiveMeasure) -> tuple[Any, ...]:
+    """Where a measure's form goes back to: the protocol page, or the case."""
+    if request.POST.get("back") == "protocol" or not policies.can_view_case(who, found.case):
+        return ("cases:protocol",)
+    return ("cases:detail", found.case_id)
 
 
 @two_factor_required

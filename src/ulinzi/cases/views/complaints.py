@@ -26,7 +26,14 @@ from ulinzi.cases.services.complaints import (
     victim_assistance,
 )
 from ulinzi.common import versioning
-from ulinzi.common.views import act_and_redirect, attempt, forbidden, visible_or_404
+from ulinzi.common.views import (
+    Again,
+    Kept,
+    act_and_redirect,
+    attempt,
+    forbidden,
+    visible_or_404,
+)
 from ulinzi.intake.anonymous import ratelimit
 from ulinzi.intake.anonymous.api import client_of
 from ulinzi.intake.anonymous.services import find_by_receipt
@@ -111,6 +118,12 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @two_factor_required
 def detail(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
+    return _detail(request, complaint_id)
+
+
+def _detail(request: HttpRequest, complaint_id: UUID, kept: Kept | None = None) -> HttpResponse:
+    """The complaint's file as it is now; ``kept``: what the user entered in a stale
+    submit."""
     who = actor_for(request.user)
     complaint, subject = visible_or_404(selectors.read, who, complaint_id)
     return render(
@@ -129,6 +142,7 @@ def detail(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
             "outcomes": Outcome.choices,
             "assistance_kinds": AssistanceKind.choices,
             "assistance_statuses": AssistanceStatus.choices,
+            "kept": kept or {},
         },
     )
 
@@ -141,8 +155,20 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
     p = request.POST
     action = p.get("action")
     version = versioning.posted(request)
+    again = Again(
+        lambda kept: _detail(request, complaint_id, kept),
+        {
+            "action": None,
+            "stage": None,
+            "outcome": None,
+            "owner": _("Owner"),
+            "identity": _("Identity"),
+            "organisation": _("Organisation"),
+        },
+    )
+    back = ("cases:complaint", complaint.pk)
     if action == "advance":
-        attempt(
+        return act_and_redirect(
             request,
             lambda: stages.advance(
                 actor=who,
@@ -152,24 +178,44 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
                 version=version,
             ),
             _("Stage changed."),
+            *back,
+            again=again,
         )
-    elif action == "assign":
-        attempt(
+    if action == "assign":
+        return act_and_redirect(
             request,
             lambda: stages.assign(
                 actor=who, complaint=complaint, owner=p.get("owner", ""), version=version
             ),
             _("Owner changed."),
+            *back,
+            again=again,
         )
-    elif action == "decide":
-        attempt(
+    if action == "decide":
+        return act_and_redirect(
             request,
             lambda: stages.decide(
                 actor=who, complaint=complaint, outcome=p.get("outcome", ""), version=version
             ),
             _("Outcome recorded."),
+            *back,
+            again=again,
         )
-    elif action == "note":
+    if action == "subject":
+        return act_and_redirect(
+            request,
+            lambda: investigation.set_subject(
+                actor=who,
+                complaint=complaint,
+                identity=p.get("identity", ""),
+                organisation=p.get("organisation", ""),
+                version=version,
+            ),
+            _("Subject recorded."),
+            *back,
+            again=again,
+        )
+    if action == "note":
         attempt(
             request,
             lambda: investigation.add_note(actor=who, complaint=complaint, body=p.get("body", "")),
@@ -182,18 +228,6 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
                 actor=who, complaint=complaint, body=p.get("body", "")
             ),
             _("Message sent."),
-        )
-    elif action == "subject":
-        attempt(
-            request,
-            lambda: investigation.set_subject(
-                actor=who,
-                complaint=complaint,
-                identity=p.get("identity", ""),
-                organisation=p.get("organisation", ""),
-                version=version,
-            ),
-            _("Subject recorded."),
         )
     elif action == "assistance":
         attempt(

@@ -18,7 +18,7 @@ from ulinzi.cases.selectors import referrals as selectors
 from ulinzi.cases.services import referrals
 from ulinzi.common import versioning
 from ulinzi.common.problems import NotAllowed
-from ulinzi.common.views import attempt, forbidden, visible_or_404
+from ulinzi.common.views import Again, Kept, act_and_redirect, forbidden, visible_or_404
 
 
 @two_factor_required
@@ -39,13 +39,18 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @two_factor_required
 def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    return _detail(request, referral_id)
+
+
+def _detail(request: HttpRequest, referral_id: UUID, kept: Kept | None = None) -> HttpResponse:
+    """The referral as it is now; ``kept``: what the user entered in a stale answer."""
     who = actor_for(request.user)
     referral, side = visible_or_404(selectors.get, who, referral_id)
     shared = selectors.shared_summary(who, referral) if side == selectors.RECEIVER else None
     return render(
         request,
         "cases/referral.html",
-        {"referral": referral, "side": side, "shared": shared},
+        {"referral": referral, "side": side, "shared": shared, "kept": kept or {}},
     )
 
 
@@ -59,8 +64,13 @@ def referral_action(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     action = request.POST.get("action")
     reason = request.POST.get("reason", "")
     version = versioning.posted(request)
+    again = Again(
+        lambda kept: _detail(request, referral_id, kept),
+        {"action": None, "reason": _("Note or reason"), "services": _("Services delivered")},
+    )
+    back = ("cases:referral", referral.pk)
     if action in ("accept", "decline"):
-        attempt(
+        return act_and_redirect(
             request,
             lambda: referrals.respond(
                 actor=who,
@@ -70,9 +80,11 @@ def referral_action(request: HttpRequest, referral_id: UUID) -> HttpResponse:
                 version=version,
             ),
             _("Answer recorded."),
+            *back,
+            again=again,
         )
-    elif action == "deliver":
-        attempt(
+    if action == "deliver":
+        return act_and_redirect(
             request,
             lambda: referrals.deliver(
                 actor=who,
@@ -81,21 +93,35 @@ def referral_action(request: HttpRequest, referral_id: UUID) -> HttpResponse:
                 version=version,
             ),
             _("Services recorded."),
+            *back,
+            again=again,
         )
-    elif action == "close":
-        attempt(
+    if action == "close":
+        return act_and_redirect(
             request,
             lambda: referrals.close(actor=who, referral=referral, version=version),
             _("Referral closed."),
+            *back,
+            again=again,
         )
-    return redirect("cases:referral", referral.pk)
+    return redirect(*back)
 
 
 @two_factor_required
 def protocol_view(request: HttpRequest) -> HttpResponse:
     """The measures the user's agencies carry out, with their violations."""
+    return protocol_page(request)
+
+
+def protocol_page(request: HttpRequest, kept: Kept | None = None) -> HttpResponse:
+    """The protocol page as it is now; ``kept``: the status the user chose for one
+    measure (``kept["measure"]``) in a stale submit."""
     try:
         rows = protocol.shared_measures(actor_for(request.user))
     except NotAllowed:
         return forbidden(request, _("Your roles give no access to protective measures."))
-    return render(request, "cases/protocol.html", {"rows": rows, "statuses": MeasureStatus.choices})
+    return render(
+        request,
+        "cases/protocol.html",
+        {"rows": rows, "statuses": MeasureStatus.choices, "kept": kept or {}},
+    )

@@ -176,7 +176,7 @@ def test_a_stale_verification_or_rejection_keeps_what_was_typed(
     stale = page.post(f"/incidents/{incident.id}/{action}/", typed | {"version": opened})
     assert stale.status_code == 409
     html = stale.content.decode()
-    assert "Someone else changed this incident after you opened it" in html
+    assert "Someone else changed this record after you opened it" in html
     assert f'value="{next(iter(typed.values()))}"' in html
     incident.refresh_from_db()
     assert (incident.status, incident.version) == ("submitted", 2)

@@ -104,3 +104,56 @@ def test_the_send_form_carries_each_items_version(parties: Any, api: Any, user: 
     )
     assert "Someone else changed this record after you opened it" in answer.content.decode()
     assert Site.objects.get(pk=site["id"]).status == "submitted"
+
+
+def test_a_stale_removal_request_keeps_its_reason(parties: Any, api: Any, user: Any) -> None:
+    from django.test import Client
+
+    owner = api("monitor2")
+    site = owner.post("/api/v1/deconfliction/sites", SITE).json()
+    page = Client()
+    page.force_login(user("monitor2"))
+    assert (
+        'name="version" value="1"'
+        in page.get(f"/deconfliction/sites/{site['id']}/").content.decode()
+    )
+    sent = api("coordinator2").post(  # notified meanwhile: version 2
+        "/api/v1/deconfliction/notifications", {"parties": ["party-a"], "sites": [site["id"]]}
+    )
+    assert sent.status_code == 201
+    answer = page.post(
+        f"/deconfliction/sites/{site['id']}/removal/",
+        {"reason": "The clinic moved to the school", "version": "1"},
+    )
+    assert answer.status_code == 409
+    html = answer.content.decode()
+    assert "Someone else changed this record after you opened it" in html
+    assert 'name="reason" value="The clinic moved to the school"' in html
+    now = Site.objects.get(pk=site["id"])
+    assert (now.status, now.removal_reason, now.version) == ("notified", "", 2)
+
+
+def test_a_stale_send_keeps_the_choices_and_the_reason(parties: Any, api: Any, user: Any) -> None:
+    from django.test import Client
+
+    site = api("monitor2").post("/api/v1/deconfliction/sites", SITE).json()
+    page = Client()
+    page.force_login(user("coordinator2"))
+    Site.objects.filter(pk=site["id"]).update(version=2)  # changed meanwhile
+    answer = page.post(
+        "/deconfliction/send/",
+        {
+            "parties": ["party-b"],
+            "sites": [site["id"]],
+            f"version-{site['id']}": "1",
+            "override_lead_time": "on",
+            "override_reason": "Convoy moved up by the cell at 06:00",
+        },
+    )
+    assert answer.status_code == 409
+    html = answer.content.decode()
+    assert 'value="Convoy moved up by the cell at 06:00"' in html
+    assert f'value="{site["id"]}" checked' in html
+    assert 'value="party-b" checked' in html and 'value="party-a" checked' not in html
+    assert 'name="override_lead_time" checked' in html
+    assert Batch.objects.count() == 0
