@@ -129,6 +129,9 @@ def test_preview_of_a_workbook_with_a_tag_row(user: Any) -> None:
     assert len(preview.rows) == 10 and preview.more
 
 
+CONGO = "Congo, The Democratic Republic of the"  # pycountry's name of COD
+
+
 def test_a_mapping_file_is_used_and_values_translated(user: Any) -> None:
     rows = [["Ref", "Date of incident", "Pays", "Notes"], ["A-1", "07/03/2021", "RDC", "x"]]
     mapping = {
@@ -143,8 +146,12 @@ def test_a_mapping_file_is_used_and_values_translated(user: Any) -> None:
     )
     preview = page.context["preview"]
     assert preview.fmt == "mapped"
+    # the values in words: the domain, the precision and the country by their names
     assert [(r.outcome, r.cells) for r in preview.rows] == [
-        ("created", ["A-1", "protection", "2021-03-07", "day", "COD"])
+        (
+            "created",
+            ["A-1", "Protection incident", "2021-03-07", "exact day", CONGO],
+        )
     ]
     assert preview.fields == ["source_id", "domain", "occurred_on", "occurred_precision", "country"]
     assert {u.column: u.kind for u in preview.columns}["Notes"] == "ignored"
