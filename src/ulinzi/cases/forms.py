@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ulinzi.cases.models import Case, GivenBy, MeasureKind, MeasureStatus, Purpose, ShareField
 from ulinzi.directory.models import ServiceKind
+from ulinzi.web.pickers import CountryField, OrganisationField
 
 
 class CaseForm(forms.Form):
@@ -21,7 +22,7 @@ class CaseForm(forms.Form):
     age_group = forms.ChoiceField(
         label=_("Age group"), choices=Case.AgeGroup.choices, initial="unknown"
     )
-    country = forms.CharField(label=_("Country (ISO3)"), max_length=3)
+    country = CountryField(label=_("Country"))
     admin1_pcode = forms.CharField(label=_("Admin1 P-code"), required=False, max_length=20)
     admin1_name = forms.CharField(label=_("Admin1 name"), required=False, max_length=120)
     needs = forms.MultipleChoiceField(
@@ -39,7 +40,7 @@ class CaseForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
-    recipient = forms.CharField(label=_("Recipient organisation (code)"), max_length=40)
+    recipient = OrganisationField(label=_("Recipient organisation"))
     scope = forms.MultipleChoiceField(
         label=_("May see"), choices=ShareField.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -50,7 +51,7 @@ class ConsentForm(forms.Form):
 
 class MeasureForm(forms.Form):
     kind = forms.ChoiceField(label=_("Measure"), choices=MeasureKind.choices)
-    owner = forms.CharField(label=_("Carried out by (organisation code)"), max_length=40)
+    owner = OrganisationField(label=_("Carried out by"))
     owner_contact = forms.CharField(label=_("Focal person"), required=False, max_length=200)
     starts_on = forms.DateField(
         label=_("Starts"), required=False, widget=forms.DateInput(attrs={"type": "date"})

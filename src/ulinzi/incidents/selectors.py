@@ -217,3 +217,28 @@ def page(qs: QuerySet[Incident], *, cursor: str | None, limit: int) -> Page:
             f"{last.created_at.isoformat()}|{last.id}".encode()
         ).decode()
     return Page(items=items, next_cursor=next_cursor)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A first-level area as incidents record it."""
+
+    country: str
+    pcode: str
+    name: str
+
+
+def areas_seen(actor: Actor, *, country: str = "", text: str = "", limit: int = 50) -> list[Area]:
+    """First-level areas named by incidents the actor may see (in ``country`` if given,
+    whose name or P-code holds ``text``), by name."""
+    qs = visible(actor).exclude(admin1_name="", admin1_pcode="")
+    if country:
+        qs = qs.filter(country=country.upper())
+    if text:
+        qs = qs.filter(Q(admin1_name__icontains=text) | Q(admin1_pcode__icontains=text))
+    rows = (
+        qs.order_by("admin1_name", "admin1_pcode", "country")
+        .values_list("country", "admin1_pcode", "admin1_name")
+        .distinct()[:limit]
+    )
+    return [Area(country=c, pcode=p, name=n) for c, p, n in rows]

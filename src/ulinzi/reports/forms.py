@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ulinzi.vocab import registry
+from ulinzi.web.pickers import CountryField
 
 # What a format and a level are called on the pages (the form's own choices are longer).
 FORMAT_LABELS = {"hxl": _("HXL CSV"), "xlsx": _("Excel (XLSX)"), "geojson": _("GeoJSON")}
@@ -33,8 +34,8 @@ class ExportForm(forms.Form):
         max_value=100,
         help_text=_("Public exports use at least 5; partners exports default to 1."),
     )
-    country = forms.CharField(label=_("Country (ISO3)"), required=False, max_length=3)
-    admin1 = forms.CharField(label=_("Province (name or P-code)"), required=False)
+    country = CountryField(label=_("Country"), required=False, blank_label=_("All"))
+    admin1 = forms.CharField(label=_("Province (name or P-code)"), required=False, max_length=120)
     domain = forms.ChoiceField(label=_("Domain"), required=False)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -52,6 +53,7 @@ class ExportForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = everything + registry.get(vocab).choices()
+        self.fields["admin1"].widget.attrs["list"] = "export-areas"
 
     def filters(self) -> dict[str, str]:
         names = ("country", "admin1", "domain", "date_from", "date_to", "certainty", "cause")

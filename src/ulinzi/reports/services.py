@@ -14,6 +14,7 @@ from ulinzi.accounts.access import ANONYMOUS, Actor
 from ulinzi.audit import services as audit
 from ulinzi.common import encrypted_files
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
+from ulinzi.geo.countries import country
 from ulinzi.incidents.models import Incident, Status
 from ulinzi.incidents.selectors import IncidentFilters, apply_filters, visible
 from ulinzi.reports import policies, writers
@@ -69,6 +70,12 @@ def parse_request(
         parsed = IncidentFilters.from_query(filters or {})
     except InvalidInput as exc:
         problems.extend(exc.problems)
+    if parsed.country:
+        found = country(parsed.country)
+        if found is None:
+            problems.append(FieldProblem("country", "is not a known country", parsed.country))
+        else:
+            parsed.country = found.iso3
     if parsed.domain and parsed.domain not in registry.get("domain"):
         problems.append(FieldProblem("domain", "is not a known domain", parsed.domain))
     if parsed.date_from and parsed.date_to and parsed.date_from > parsed.date_to:
@@ -100,10 +107,39 @@ def scoped(actor: Actor | None, request: ExportRequest) -> QuerySet[Incident]:
     return apply_filters(qs, filters).filter(status__in=statuses)
 
 
+def unmatched(actor: Actor | None, request: ExportRequest) -> list[FieldProblem]:
+    """Filters that no record the export may draw on can ever match (a province that
+    none of them names, in the chosen country if any): refused rather than exported
+    empty."""
+    problems: list[FieldProblem] = []
+    wanted = request.filters.admin1
+    if wanted:
+        only_place = IncidentFilters(country=request.filters.country, admin1=wanted)
+        everything = ExportRequest(request.fmt, request.level, request.k, only_place)
+        if not scoped(actor, everything).exists():
+            problems.append(
+                FieldProblem("admin1", "no record you may export is in this province", wanted)
+            )
+    return problems
+
+
+def why_empty(report: dict[str, Any]) -> str:
+    """Why an export holds no record, in one word: ``no_match`` (no record met the
+    filters) or ``suppressed`` (every record was left out to keep groups of k); ''
+    when it is not empty."""
+    if report.get("records_out"):
+        return ""
+    return "suppressed" if report.get("records_in") else "no_match"
+
+
 def export(
     *, actor: Actor | None, request: ExportRequest, out: IO[bytes], via: str
 ) -> dict[str, Any]:
-    """Write the export to ``out``; return its disclosure report (also audited)."""
+    """Write the export to ``out``; return its disclosure report (also audited).
+    :class:`InvalidInput` for a filter that cannot match (:func:`unmatched`)."""
+    problems = unmatched(actor, request)
+    if problems:
+        raise InvalidInput(problems)
     qs = scoped(actor, request)
     if request.fmt == "xlsx" and request.level != PUBLIC and qs.count() > writers.XLSX_MAX_ROWS:
         raise InvalidInput(

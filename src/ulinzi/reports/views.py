@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from ulinzi.accounts.access import actor_for
 from ulinzi.common import encrypted_files
-from ulinzi.common.problems import InvalidInput, NotAllowed
+from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 from ulinzi.common.views import forbidden
+from ulinzi.incidents.selectors import areas_seen
 from ulinzi.reports import policies, services, writers
 from ulinzi.reports.forms import FORMAT_LABELS, LEVEL_LABELS, ExportForm
 from ulinzi.reports.models import Export
@@ -44,14 +45,31 @@ def export_form(request: HttpRequest) -> HttpResponse:
         except InvalidInput as exc:
             for problem in exc.problems:
                 field = problem.field if problem.field in form.fields else None
-                form.add_error(field, problem.message)
+                form.add_error(field, _problem_words(problem))
         except NotAllowed:
             return forbidden(request, _("Exports and reports are for coordinators and analysts."))
         else:
-            messages.success(request, _("Export ready."))
+            if services.why_empty(record.report):
+                messages.warning(request, _("The export is empty: the reason is below."))
+            else:
+                messages.success(request, _("Export ready."))
             return redirect("reports:export_result", export_id=record.pk)
     recent = [(e, _words(e)) for e in Export.objects.filter(created_by_id=request.user.pk)[:10]]
-    return render(request, "reports/export_form.html", {"form": form, "recent": recent})
+    areas = sorted({area.name or area.pcode for area in areas_seen(who, limit=2000)})
+    return render(
+        request, "reports/export_form.html", {"form": form, "recent": recent, "areas": areas}
+    )
+
+
+def _problem_words(problem: FieldProblem) -> str:
+    """A refusal of the export service in the reader's language."""
+    if problem.field == "admin1":
+        return _("No record you may export is in a province named or coded “%(value)s”.") % {
+            "value": problem.value
+        }
+    if problem.field == "country":
+        return _("“%(value)s” is not a country of the list.") % {"value": problem.value}
+    return problem.message
 
 
 def _words(record: Export) -> dict[str, str]:

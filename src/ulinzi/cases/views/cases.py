@@ -33,6 +33,7 @@ from ulinzi.common.views import (
     visible_or_404,
 )
 from ulinzi.directory import selectors as directory
+from ulinzi.directory.models import ServiceKind
 
 
 @two_factor_required
@@ -106,6 +107,8 @@ def _case_page(
             "instruments": risk.available(),
             "pathway": pathway,
             "need": need or "",
+            "need_choices": ServiceKind.choices,
+            "need_codes": set(ServiceKind.values),
             "refused": refused,
             "consent_form": ConsentForm(
                 initial={"purpose": Purpose.REFERRAL, "recipient": refused.get("consent_for", "")}

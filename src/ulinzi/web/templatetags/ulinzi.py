@@ -8,10 +8,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
 from ulinzi.vocab import registry
+from ulinzi.web.i18n import country_choices
 from ulinzi.web.i18n import country_name as _country_name
 
 register = template.Library()
@@ -173,3 +175,14 @@ def query_with(query: dict[str, str], **changes: str) -> str:
     """The current filters as a query string, with some values replaced."""
     merged = {**query, **{k: v for k, v in changes.items() if v is not None}}
     return urlencode({k: v for k, v in merged.items() if v})
+
+
+@register.simple_tag
+def country_options(selected: str = "") -> str:
+    """``<option>`` elements of every country, by name in the page's language, with the
+    ISO3 code ``selected`` chosen: ``<select name="country">{% country_options code %}``."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((code, " selected" if code == selected else "", name) for code, name in country_choices()),
+    )
