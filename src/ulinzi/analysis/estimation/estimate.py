@@ -1,9 +1,14 @@
-"""One call from an overlap table to an estimate with its interval, models and caveats.
+"""One call from an overlap table to both estimates with their intervals and caveats.
 
-The headline figure is the posterior median of the total under Bayesian model averaging
-over decomposable graphical models (:mod:`.bma`), with its 95 % credible interval. The
-best log-linear model by BIC, its profile-likelihood interval and the BIC weights are
-given beside it (:mod:`.loglinear`), so an analyst can see whether the two agree.
+Two estimators, side by side, with plain guidance on which to read:
+
+- ``estimate``/``interval``: the posterior median and 95 % credible interval of the
+  total under Bayesian model averaging over decomposable graphical models (:mod:`.bma`),
+  with the best log-linear model by BIC beside it (:mod:`.loglinear`). Right when the
+  lists depend on each other but every incident is about as visible as another.
+- ``latent_class``: the latent-class model (:mod:`.lcmcr`), right when some incidents
+  are harder for *every* list to see (shared heterogeneity), where the first one is
+  too low and its interval too narrow.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext as _
 
-from ulinzi.analysis.estimation import bma, loglinear
+from ulinzi.analysis.estimation import bma, guidance, lcmcr, loglinear
 from ulinzi.analysis.estimation.tables import MAX_LISTS, OverlapTable
 from ulinzi.common.problems import FieldProblem, InvalidInput
 
@@ -52,8 +57,10 @@ def _caveats(table: OverlapTable, post: bma.Posterior, median: float) -> list[st
     return out
 
 
-def estimate(table: OverlapTable, *, level: float = LEVEL) -> dict[str, Any]:
-    """Point estimate, interval, model(s) and caveats for the total of ``table``."""
+def estimate(
+    table: OverlapTable, *, level: float = LEVEL, seed: int | None = lcmcr.SEED
+) -> dict[str, Any]:
+    """Both estimates of the total of ``table``, their caveats and which to read."""
     if table.k < MIN_LISTS:
         raise InvalidInput(
             [FieldProblem("lists", f"at least {MIN_LISTS} lists are needed", table.k)]
@@ -84,6 +91,8 @@ def estimate(table: OverlapTable, *, level: float = LEVEL) -> dict[str, Any]:
             "df": best.df,
             "bic_weights": [{"model": fits[i].label, "weight": round(float(w[i]), 4)} for i in top],
         }
+    latent = lcmcr.posterior(table, seed=seed)
+    lc = _latent_class_block(latent, level)
     return {
         "lists": list(table.lists),
         "per_list": table.per_list(),
@@ -103,5 +112,39 @@ def estimate(table: OverlapTable, *, level: float = LEVEL) -> dict[str, Any]:
             for i in order
         ],
         "loglinear": loglin,
+        "latent_class": lc,
+        "guidance": guidance.which_to_read(
+            bma_interval=(post.quantile(tail), post.quantile(1 - tail)),
+            latent=lc,
+        ),
         "caveats": notes + _caveats(table, post, median),
+    }
+
+
+def _latent_class_block(latent: lcmcr.LatentClassPosterior, level: float) -> dict[str, Any]:
+    tail = (1 - level) / 2
+    median = latent.quantile(0.5)
+    chains, kept = latent.draws.shape
+    return {
+        "estimate": round(median),
+        "interval": [round(latent.quantile(tail)), round(latent.quantile(1 - tail))],
+        "level": level,
+        "unrecorded_estimate": round(median) - latent.n_observed,
+        "mean": round(latent.mean, 1),
+        "method": (
+            "latent-class model (LCMCR-style: Dirichlet-process mixture of up to "
+            f"{lcmcr.CLASSES} classes of independent lists, Gibbs sampler; prior on N 1/N); "
+            "estimate = posterior median, interval = equal-tailed credible interval"
+        ),
+        "classes_occupied": round(latent.occupied, 1),
+        "convergence": {
+            "chains": chains,
+            "draws_per_chain": kept,
+            "burn_in": lcmcr.BURN_IN,
+            "rhat": round(latent.rhat, 3),
+            "effective_draws": round(latent.ess),
+            "converged": latent.rhat < guidance.RHAT_LIMIT and latent.ess >= guidance.ESS_FLOOR,
+        },
+        "seed": latent.seed,
+        "seconds": round(latent.seconds, 1),
     }

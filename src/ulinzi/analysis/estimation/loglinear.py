@@ -5,7 +5,10 @@ For a model with interaction terms ``T``, the expected count of history ``h`` is
 observed histories (statsmodels' Poisson GLM), ``exp(b0)`` estimates the incidents no
 list recorded. Models are the hierarchical models of the decomposable graphs
 (:mod:`.graphs`, k-way term excluded), compared by AIC/BIC; the interval of a model is
-its profile likelihood interval for ``N`` (Cormack 1992).
+its profile likelihood interval for ``N`` (Cormack 1992). Any other hierarchical model
+(a set of interaction terms, e.g. every pairwise term but one) is fitted by
+:func:`fit_terms`. The standard error of ``N`` is the multinomial one of Sanathanan
+(1972) as Rcapture gives it: ``sqrt(mu0**2 var(b0) + mu0)`` with ``mu0 = exp(b0)``.
 """
 
 from __future__ import annotations
@@ -26,22 +29,27 @@ from ulinzi.analysis.estimation.tables import OverlapTable
 LEVEL = 0.95
 
 
+Term = frozenset[int]
+
+
 @dataclass
 class Fit:
-    graph: Graph
+    graph: Graph | None  # None for a model given by its terms alone
     label: str
     n_hat: float
     missing: float
+    stderr: float
     deviance: float
     df: int
     aic: float
     bic: float
     converged: bool
+    terms: tuple[Term, ...] = ()
 
 
-def _design(rows: np.ndarray, graph: Graph) -> np.ndarray:
+def _design(rows: np.ndarray, terms: tuple[Term, ...]) -> np.ndarray:
     columns = [np.ones(len(rows))]
-    for term in graph.terms():
+    for term in terms:
         columns.append(np.prod(rows[:, sorted(term)], axis=1))
     return np.column_stack(columns)
 
@@ -53,25 +61,50 @@ def _glm(y: np.ndarray, x: np.ndarray) -> object:
 
 
 def fit(table: OverlapTable, graph: Graph) -> Fit:
+    """The hierarchical model of a decomposable graph (its k-way term excluded)."""
+    return fit_terms(table, tuple(graph.terms()), graph=graph)
+
+
+def fit_terms(
+    table: OverlapTable,
+    interactions: tuple[Term, ...],
+    *,
+    graph: Graph | None = None,
+    label: str = "",
+) -> Fit:
+    """The model with every list's main effect and the given interaction terms."""
+    mains = tuple(frozenset({i}) for i in range(table.k))
+    terms = mains + tuple(t for t in interactions if len(t) > 1)
     rows, counts = table.full()
-    x = _design(rows, graph)
+    x = _design(rows, terms)
     result = _glm(counts, x)
     intercept = float(result.params[0])  # type: ignore[attr-defined]
     missing = math.exp(intercept) if intercept < 700 else math.inf
     n = float(counts.sum())
     df = len(counts) - x.shape[1]
     loglik = float(result.llf)  # type: ignore[attr-defined]
+    var0 = float(np.asarray(result.cov_params())[0, 0])  # type: ignore[attr-defined]
+    stderr = math.sqrt(missing**2 * var0 + missing) if math.isfinite(missing) else math.inf
+    if not label:
+        label = graph.label(table.lists) if graph else _label(table.lists, terms)
     return Fit(
         graph=graph,
-        label=graph.label(table.lists),
+        label=label,
         n_hat=n + missing,
         missing=missing,
+        stderr=stderr,
         deviance=float(result.deviance),  # type: ignore[attr-defined]
         df=df,
         aic=-2 * loglik + 2 * x.shape[1],
         bic=-2 * loglik + math.log(n) * x.shape[1],
         converged=bool(result.converged) and math.isfinite(missing),  # type: ignore[attr-defined]
+        terms=terms,
     )
+
+
+def _label(names: tuple[str, ...], terms: tuple[Term, ...]) -> str:
+    inter = [":".join(names[i] for i in sorted(t)) for t in terms if len(t) > 1]
+    return "main effects" + "".join(f" + {t}" for t in inter)
 
 
 def fit_all(table: OverlapTable) -> list[Fit]:
@@ -84,7 +117,7 @@ def fit_all(table: OverlapTable) -> list[Fit]:
     return [f for f in fits if f.converged]
 
 
-def _profile_loglik(table: OverlapTable, graph: Graph, total: float) -> float:
+def _profile_loglik(table: OverlapTable, terms: tuple[Term, ...], total: float) -> float:
     """Multinomial log-likelihood of the completed table (unrecorded = total - n),
     maximised over the model's parameters."""
     rows, counts = table.full()
@@ -92,7 +125,7 @@ def _profile_loglik(table: OverlapTable, graph: Graph, total: float) -> float:
     n0 = total - n
     rows_all = np.vstack([np.zeros((1, table.k), dtype=int), rows])
     y = np.concatenate([[n0], counts]).astype(float)
-    x = _design(rows_all, graph)
+    x = _design(rows_all, terms)
     result = _glm(y, x)
     mu = np.asarray(result.fittedvalues)  # type: ignore[attr-defined]
     p = np.clip(mu / mu.sum(), 1e-300, None)
@@ -104,11 +137,11 @@ def profile_interval(table: OverlapTable, model: Fit, level: float = LEVEL) -> t
     """The set of totals whose profile log-likelihood is within chi2(1)/2 of the best."""
     n = float(table.observed)
     best = max(model.n_hat, n)
-    top = _profile_loglik(table, model.graph, best)
+    top = _profile_loglik(table, model.terms, best)
     cut = chi2.ppf(level, 1) / 2
 
     def gap(total: float) -> float:
-        return top - _profile_loglik(table, model.graph, total) - cut
+        return top - _profile_loglik(table, model.terms, total) - cut
 
     lower = n
     if best > n and gap(n) > 0:

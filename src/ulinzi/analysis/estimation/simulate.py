@@ -4,9 +4,11 @@ heterogeneous and dependent probabilities, and how often the intervals cover the
 Each scenario draws ``N`` incidents and ``k`` lists. Incident ``i`` is captured by list
 ``j`` with probability ``logistic(logit(p_j) + sigma * z_i)``, ``z_i ~ N(0, 1)`` shared by
 every list (``sigma > 0``: some incidents are easier for *all* lists to see —
-heterogeneity, which log-linear models can only partly absorb); list 2's odds of capture
-are multiplied by ``odds_ratio`` when list 1 captured the incident (list dependence:
-above 1 positive, below 1 negative). Run as ``ulinzi bench estimate``.
+heterogeneity, which log-linear models can only partly absorb); a ``hidden_share`` of
+incidents has its odds of capture multiplied by ``hidden_odds`` on every list (shared
+heterogeneity of two classes); list 2's odds of capture are multiplied by ``odds_ratio``
+when list 1 captured the incident (list dependence: above 1 positive, below 1
+negative). Run as ``ulinzi bench estimate``.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ulinzi.analysis.estimation import bma, loglinear
-from ulinzi.analysis.estimation.tables import from_memberships
+from ulinzi.analysis.estimation import bma, lcmcr, loglinear
+from ulinzi.analysis.estimation.tables import OverlapTable
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Scenario:
     capture: tuple[float, ...]
     sigma: float = 0.0
     odds_ratio: float = 1.0
+    hidden_share: float = 0.0  # share of incidents that every list sees less well
+    hidden_odds: float = 1.0  # their odds of capture, relative, on every list
 
 
 P4 = (0.3, 0.25, 0.2, 0.35)
@@ -39,6 +43,8 @@ SCENARIOS = (
     Scenario("heterogeneity and dependence", 1000, P4, sigma=1.0, odds_ratio=4),
     Scenario("three lists, independent", 600, (0.4, 0.3, 0.3)),
     Scenario("five lists, dependence", 1500, (0.3, 0.2, 0.2, 0.15, 0.25), odds_ratio=3),
+    Scenario("shared heterogeneity: 30 % of incidents at 1/4 the odds", 1000,
+             (0.5, 0.45, 0.4, 0.55), hidden_share=0.3, hidden_odds=0.25),
 )  # fmt: skip
 
 
@@ -46,6 +52,9 @@ def draw(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
     """Capture matrix (incidents × lists) of one population."""
     base = np.log(np.array(scenario.capture) / (1 - np.array(scenario.capture)))
     z = rng.normal(0.0, 1.0, scenario.total) * scenario.sigma
+    if scenario.hidden_share:
+        hidden = rng.random(scenario.total) < scenario.hidden_share
+        z += np.where(hidden, np.log(scenario.hidden_odds), 0.0)
     logits = base[None, :] + z[:, None]
     caught = np.zeros(logits.shape, dtype=bool)
     caught[:, 0] = rng.random(scenario.total) < 1 / (1 + np.exp(-logits[:, 0]))
@@ -55,10 +64,19 @@ def draw(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
     return caught
 
 
-def one_run(scenario: Scenario, rng: np.random.Generator, *, loglin: bool = True) -> dict[str, Any]:
-    caught = draw(scenario, rng)
-    names = [f"L{j + 1}" for j in range(caught.shape[1])]
-    table = from_memberships({names[j] for j in np.flatnonzero(row)} for row in caught)
+def table_of(caught: np.ndarray) -> OverlapTable:
+    """The overlap table of a capture matrix, every list kept (even one that saw nothing)."""
+    k = caught.shape[1]
+    codes = caught.astype(int) @ (1 << np.arange(k - 1, -1, -1))
+    tally = np.bincount(codes, minlength=2**k)
+    hist = [tuple((c >> (k - 1 - j)) & 1 for j in range(k)) for c in range(2**k)]
+    return OverlapTable(
+        lists=tuple(f"L{j + 1}" for j in range(k)),
+        counts={hist[c]: int(tally[c]) for c in range(1, 2**k) if tally[c]},
+    )
+
+
+def one_run(table: OverlapTable, *, loglin: bool = True) -> dict[str, Any]:
     post = bma.posterior(table)
     out = {
         "bma": (post.quantile(0.5), post.quantile(0.025), post.quantile(0.975)),
@@ -73,21 +91,56 @@ def one_run(scenario: Scenario, rng: np.random.Generator, *, loglin: bool = True
     return out
 
 
+def latent_class_runs(
+    tables: list[OverlapTable],
+    *,
+    chains: int,
+    iterations: int,
+    seed: int,
+    burn_in: int = lcmcr.BURN_IN,
+    warm_up: int = lcmcr.WARM_UP,
+) -> list[tuple[float, float, float]]:
+    """Median and 95 % interval of the latent-class posterior of every table, all
+    tables' chains run as one batch."""
+    rows, _ = tables[0].full()
+    counts = np.array([t.full()[1] for t in tables])
+    d = lcmcr.gibbs(rows, counts, chains=chains, iterations=iterations, seed=seed,
+                    burn_in=burn_in, warm_up=warm_up)  # fmt: skip
+    flat = d.totals.reshape(len(tables), -1)
+    q = np.quantile(flat, [0.5, 0.025, 0.975], axis=1)
+    return [(float(a), float(b), float(c)) for a, b, c in q.T]
+
+
 def evaluate(
-    scenario: Scenario, *, reps: int, seed: int = 1, loglin: bool = True
+    scenario: Scenario,
+    *,
+    reps: int,
+    seed: int = 1,
+    loglin: bool = True,
+    latent: bool = False,
+    chains: int = 2,
+    iterations: int = lcmcr.ITERATIONS,
 ) -> dict[str, Any]:
     """Coverage of the 95 % intervals, relative bias and width over ``reps`` populations."""
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
-    runs = [one_run(scenario, rng, loglin=loglin) for _ in range(reps)]
+    tables = [table_of(draw(scenario, rng)) for _ in range(reps)]
+    runs = [one_run(t, loglin=loglin) for t in tables]
+    seconds = {"bma": time.perf_counter() - start}
+    if latent:
+        begin = time.perf_counter()
+        found = latent_class_runs(tables, chains=chains, iterations=iterations, seed=seed)
+        for run, value in zip(runs, found, strict=True):
+            run["latent_class"] = value
+        seconds["latent_class"] = time.perf_counter() - begin
     result: dict[str, Any] = {
         "scenario": scenario.name,
         "total": scenario.total,
         "reps": reps,
         "observed_mean": round(float(np.mean([r["observed"] for r in runs])), 1),
-        "seconds": round(time.perf_counter() - start, 2),
+        "seconds": {k: round(v, 1) for k, v in seconds.items()},
     }
-    for method in ("bma", "loglinear"):
+    for method in ("bma", "loglinear", "latent_class"):
         values = [r[method] for r in runs if method in r]
         if not values:
             continue

@@ -85,6 +85,31 @@ class StratumOut(Schema):
     admin1: str | None
 
 
+class ConvergenceOut(Schema):
+    chains: int
+    draws_per_chain: int
+    burn_in: int
+    rhat: float
+    effective_draws: int
+    converged: bool
+
+
+class LatentClassOut(Schema):
+    """The latent-class (LCMCR-style) estimate: right under heterogeneity shared by
+    every source; its convergence checks say whether to read it."""
+
+    estimate: int
+    interval: list[int]
+    level: float
+    unrecorded_estimate: int
+    mean: float
+    method: str
+    classes_occupied: float
+    convergence: ConvergenceOut
+    seed: int | None
+    seconds: float
+
+
 class EstimateOut(Schema):
     """Documented incidents of a stratum and, with three sources or more, the estimate
     with its interval, method and caveats (further members describe the models)."""
@@ -96,4 +121,6 @@ class EstimateOut(Schema):
     sources: int
     estimate: int | float | None
     interval: list[int | float | None] | None
+    latent_class: LatentClassOut | None = None
+    guidance: list[str] = Field(default_factory=list)
     caveats: list[str]

@@ -9,6 +9,7 @@ from ulinzi.analysis.estimation import bma, graphs, loglinear, simulate
 from ulinzi.analysis.estimation.estimate import estimate
 from ulinzi.analysis.estimation.linked import period
 from ulinzi.analysis.estimation.tables import from_csv, from_memberships
+from ulinzi.analysis.estimation.testing import short_chains
 from ulinzi.common.problems import InvalidInput
 
 
@@ -38,17 +39,25 @@ def test_independent_lists_bma_and_loglinear_agree_and_cover() -> None:
     post = bma.posterior(table)
     assert post.quantile(0.025) <= 2000 <= post.quantile(0.975)
     fits = loglinear.fit_all(table)
-    independence = next(f for f in fits if not f.graph.edges)
+    independence = next(f for f in fits if f.graph is not None and not f.graph.edges)
     lo, hi = loglinear.profile_interval(table, independence)
     assert lo <= 2000 <= hi
     assert abs(independence.n_hat - post.quantile(0.5)) < 0.03 * 2000
 
 
-def test_estimate_reports_interval_models_and_caveats() -> None:
+def test_estimate_reports_interval_models_and_caveats(monkeypatch: pytest.MonkeyPatch) -> None:
+    short_chains(monkeypatch)
     table = from_csv(
         "a,b,c,count\n1,0,0,40\n0,1,0,30\n0,0,1,35\n1,1,0,8\n1,0,1,9\n0,1,1,6\n1,1,1,2\n"
     )
-    out = estimate(table)
+    out = estimate(table, seed=3)
+    lc = out["latent_class"]
+    assert lc["interval"][0] <= lc["estimate"] <= lc["interval"][1]
+    assert lc["estimate"] >= 130 and lc["seed"] == 3
+    assert lc["convergence"]["chains"] == 4 and lc["convergence"]["draws_per_chain"] == 600
+    assert out["guidance"] and isinstance(lc["convergence"]["converged"], bool)
+    again = estimate(table, seed=3)["latent_class"]  # same seed, same figures
+    assert {**again, "seconds": 0} == {**lc, "seconds": 0}
     assert out["interval"][0] <= out["estimate"] <= out["interval"][1]
     assert out["estimate"] >= out["observed"] == 130
     assert out["models"] and out["loglinear"]["model"]

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from ulinzi.accounts.models import Organisation
+from ulinzi.analysis.estimation.testing import short_chains
 from ulinzi.analysis.linkage import services
 from ulinzi.analysis.linkage.testing import load_synthetic
 from ulinzi.cli import main
@@ -34,7 +35,10 @@ def _published_style_table(path: Path) -> int:
     return total
 
 
-def test_counts_cli_prints_estimate_interval_and_models(tmp_path: Path, capsys: Any) -> None:
+def test_counts_cli_prints_estimate_interval_and_models(
+    tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    short_chains(monkeypatch)
     path = tmp_path / "overlap.csv"
     total = _published_style_table(path)
     assert main(["estimate", "--counts", str(path)]) == 0
@@ -45,6 +49,11 @@ def test_counts_cli_prints_estimate_interval_and_models(tmp_path: Path, capsys: 
     assert low <= total <= high
     assert out["models"][0]["model"].startswith("[") and out["loglinear"]["interval"]
     assert out["caveats"]
+    lc = out["latent_class"]
+    assert lc["interval"][0] <= total <= lc["interval"][1]
+    assert lc["seed"] == 2016 and out["guidance"]
+    assert main(["estimate", "--counts", str(path), "--seed", "9"]) == 0
+    assert json.loads(capsys.readouterr().out)["latent_class"]["seed"] == 9
 
 
 def test_counts_cli_names_the_problem(tmp_path: Path, capsys: Any) -> None:
@@ -57,8 +66,9 @@ def test_counts_cli_names_the_problem(tmp_path: Path, capsys: Any) -> None:
 
 @pytest.mark.django_db
 def test_link_command_and_estimates_api(
-    demo_orgs: dict[str, Organisation], api: Any, capsys: Any
+    demo_orgs: dict[str, Organisation], api: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    short_chains(monkeypatch)
     load_synthetic(500, seed=41, orgs={s: demo_orgs[o] for s, o in SOURCES.items()})
     assert main(["link"]) == 0
     out = capsys.readouterr()
@@ -78,6 +88,12 @@ def test_link_command_and_estimates_api(
     assert body["sources"] == 4  # cluster, who-ssa, amani, insecurity-insight
     assert body["interval"][0] <= body["estimate"] <= body["interval"][1]
     assert body["documented"] >= 1 and body["caveats"]
+    # Both estimators, each with its interval, and which one to read.
+    lc = body["latent_class"]
+    assert lc["interval"][0] <= lc["estimate"] <= lc["interval"][1]
+    assert lc["estimate"] >= body["documented"]
+    assert set(lc["convergence"]) >= {"rhat", "effective_draws", "converged"}
+    assert body["guidance"] and all(isinstance(g, str) and g for g in body["guidance"])
     bad = api("analyst").get("/api/v1/estimates?country=X&period=soon")
     assert bad.status_code == 422
     fields = {e["field"] for e in bad.json()["errors"]}
