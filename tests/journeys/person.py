@@ -49,6 +49,12 @@ def totp(secret: str, step: int) -> str:
     return f"{number % 1_000_000:06d}"
 
 
+# What the visible text boxes hold (a code put there by the page is read as text too).
+FILLED = """() => [...document.querySelectorAll(
+    'input:is([type=text], [type=search], :not([type])), textarea')]
+  .filter(e => e.offsetParent !== null).map(e => e.value).join('\\n')"""
+
+
 class Person:
     """A person in their own browser context; ``expect()`` names the refusals the
     journey means to meet (status, path part); any other 4xx/5xx is a failure."""
@@ -64,6 +70,7 @@ class Person:
         self.errors: list[str] = []
         self.refused: list[str] = []
         self.expected: list[tuple[int, str]] = []
+        self.met: list[tuple[int, str]] = []
         self.seen: list[str] = []
         self.watch(self.page)
 
@@ -79,7 +86,7 @@ class Person:
     def _expected_text(self, text: str) -> bool:
         # Chromium logs each refused answer on the console too.
         return "Failed to load resource" in text and any(
-            str(status) in text for status, _ in self.expected
+            f"status of {status}" in text for status, _ in self.expected + self.met
         )
 
     def _response(self, response: Any) -> None:
@@ -87,7 +94,7 @@ class Person:
             return
         for n, (status, part) in enumerate(self.expected):
             if response.status == status and part in response.url:
-                del self.expected[n]
+                self.met.append(self.expected.pop(n))
                 return
         self.refused.append(f"{response.status} {response.request.method} {response.url}")
 
@@ -107,7 +114,7 @@ class Person:
         width = int(page.evaluate("() => document.documentElement.scrollWidth"))
         assert width <= self.viewport["width"], f"{shot}: {page.url} is {width}px wide"
         text = str(page.evaluate("() => document.body.innerText"))
-        codes = sorted(set(raw_codes().findall(text)))
+        codes = sorted(set(raw_codes().findall(text + "\n" + page.evaluate(FILLED))))
         assert not codes, f"{shot}: {page.url} shows codes {codes}"
         self.seen.append(page.url)
         path = self.site.shots / f"{self.name}-{self.screen}-{self.language}-{shot}.png"
@@ -132,6 +139,14 @@ class Person:
         """Press ``selector`` (a submit button) and wait for the page it leads to."""
         with self.page.expect_navigation():
             self.page.click(selector)
+
+    def choose(self, selector: str, value: str) -> None:
+        """Pick ``value`` in a list, or type it where the page asks for it as text."""
+        field = self.page.locator(selector)
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
 
     def menu(self, href: str) -> None:
         """Open ``href`` from the top menu (behind its button on a phone)."""

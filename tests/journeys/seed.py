@@ -1,8 +1,10 @@
 """Make the database the journeys run on: the schema, the demo organisations, users
-(one per role in each), parties, anonymous routing and alert subscriptions, and a third
-organisation with a case worker of its own. Run in a process of its own, before the
-server and the worker start (``python -c "from tests.journeys.seed import main; main()"``)
-with the environment they will have; prints the database's name.
+(one per role in each), parties, anonymous routing, alert subscriptions, the services
+directory and risk instruments, and a third organisation with a case worker of its own.
+Nobody has an authenticator yet: those who need one enrol it in the browser.
+Run in a process of its own, before the server and the worker start, with the
+environment they will have (``python -c "from tests.journeys.seed import main; main()"
+NAME``); prints the database's name.
 
 Passwords are hashed with small Argon2 costs so that seeding takes seconds; the server
 checks them as any Argon2 hash and rehashes each with its own costs at first sign-in.
@@ -42,7 +44,9 @@ def main() -> None:
     from ulinzi.accounts import services as accounts
     from ulinzi.alerts import demo as alerts_demo
     from ulinzi.alerts.deconfliction.demo import ensure_parties
+    from ulinzi.cases.services import risk
     from ulinzi.demo import generated, organisations
+    from ulinzi.directory import demo as directory_demo
     from ulinzi.intake.anonymous import routing
 
     organisations.load_organisations()
@@ -50,6 +54,8 @@ def main() -> None:
     password = organisations.demo_password()
     ensure_parties(password)
     alerts_demo.ensure_subscriptions(generated.COUNTRIES)
+    directory_demo.load()
+    risk.sync_instruments()
     code, title, username = THIRD
     org = accounts.ensure_organisation(code=code, name=title, kind="nngo")
     accounts.ensure_user(

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import Actor, actor_for
 from ulinzi.common.problems import Conflict, InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
 from ulinzi.intake.anonymous import ratelimit, selectors, services
@@ -133,8 +133,15 @@ def detail(request: HttpRequest, report_id: UUID) -> HttpResponse:
         "messages_list": selectors.messages_for_handler(found),
         "reply_form": ReplyForm(),
         "stage_form": StageForm(initial={"stage": found.stage}),
+        "can_record_complaint": found.category == "seah" and _records_complaints(who),
     }
     return render(request, "anonymous/detail.html", context)
+
+
+def _records_complaints(who: Actor) -> bool:
+    from ulinzi.cases import policies as complaint_policies
+
+    return bool(complaint_policies.complaint_orgs(who))
 
 
 @login_required
