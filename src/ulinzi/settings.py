@@ -39,6 +39,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+ULINZI_SECRET_KEY_FROM_ENV = bool(env.text("ULINZI_SECRET_KEY"))
 DEBUG = env.flag("ULINZI_DEBUG")
 ALLOWED_HOSTS = env.items("ULINZI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 # The address people reach the web app at, for links in emails and for CSRF checks.

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 MODULES = (
     "demo", "serve", "worker", "token", "keys", "alerts", "bench", "export", "anonymous",
-    "importer", "cases", "link", "estimate", "facts",
+    "importer", "cases", "link", "estimate", "facts", "backup", "restore",
 )  # fmt: skip
 # Modules whose sub-command name differs (``import`` is a Python keyword).
 NAMES = {"importer": "import"}
