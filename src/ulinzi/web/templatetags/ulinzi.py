@@ -186,3 +186,17 @@ def country_options(selected: str = "") -> str:
         '<option value="{}"{}>{}</option>',
         ((code, " selected" if code == selected else "", name) for code, name in country_choices()),
     )
+
+
+@register.inclusion_tag("web/_point_picker.html")
+def point_picker(lat_id: str, lon_id: str) -> dict[str, Any]:
+    """A map to pick the point of the fields with ids ``lat_id`` and ``lon_id``
+    (``static/ulinzi/point-picker.js``); hidden until its script runs."""
+    from django.conf import settings
+
+    return {
+        "lat": lat_id,
+        "lon": lon_id,
+        "tiles": getattr(settings, "ULINZI_TILE_URL", "") or "",
+        "attribution": getattr(settings, "ULINZI_TILE_ATTRIBUTION", "") or "",
+    }
