@@ -5,6 +5,8 @@ dropped) at the end."""
 
 from __future__ import annotations
 
+import email
+import email.header
 import http.client
 import os
 import shutil
@@ -34,11 +36,27 @@ class Site:
     secrets: dict[str, str] = field(default_factory=dict)
     last_step: dict[str, int] = field(default_factory=dict)
 
-    def mail(self) -> str:
-        """Every email the worker has sent so far, as one text."""
+    def mail(self) -> list[tuple[str, str, str]]:
+        """Every email the worker has sent so far: (to, subject, plain text body)."""
         if not self.mail_dir.exists():
-            return ""
-        return "\n".join(p.read_text() for p in sorted(self.mail_dir.iterdir()))
+            return []
+        out = []
+        for path in sorted(self.mail_dir.iterdir()):
+            # Django's file backend: messages one after another, each ended by a rule.
+            for chunk in path.read_text().split("-" * 79):
+                if not chunk.strip():
+                    continue
+                message = email.message_from_string(chunk.lstrip("\n"))
+                part = next(
+                    (p for p in message.walk() if p.get_content_type() == "text/plain"), None
+                )
+                raw = part.get_payload(decode=True) if part is not None else b""
+                body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
+                subject = str(email.header.make_header(email.header.decode_header(
+                    message.get("Subject", "")
+                )))  # fmt: skip
+                out.append((message.get("To", ""), subject, body))
+        return out
 
     def stop(self) -> None:
         try:

@@ -64,7 +64,7 @@ def test_self_report(person: Callable[[str], Person], walk: tuple[str, str]) -> 
     if not page.is_visible("#f-admin1"):  # the filters fold on a phone
         page.click("details.filter-panel summary")
     page.fill("#f-admin1", province)
-    worker.submit("form.filters button[type=submit]")
+    worker.submit("form.incident-finder .search-actions button")
     rows = page.locator("table.incidents tbody tr")
     assert rows.count() == 2, worker.main_text()
     worker.land("5-my-incidents")
