@@ -5,8 +5,10 @@ or idle client costs a socket, never a request thread. Its defaults let one clie
 the service: 100 connections at most, accepted through ``select()``, and idle ones
 closed only after 120 s, checked every 30 s. Here the connection limit is in the
 thousands (``poll()``, the open-files limit raised to match) and a connection idle for
-``--channel-timeout`` seconds is closed within a second or two of that. A limit per
-client needs the reverse proxy in front (``deploy/nginx.conf``, docs/architecture.md).
+``--channel-timeout`` seconds is closed within a second or two of that. The server
+(:mod:`ulinzi.commands.server`) accepts every waiting connection in one turn of the
+event loop and answers health checks ahead of the queue. A limit per client needs the
+reverse proxy in front (``deploy/nginx.conf``, docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -102,8 +104,7 @@ def _allow_open_files(wanted: int) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from waitress.server import create_server
-
+    from ulinzi.commands import server as waitress_server
     from ulinzi.worker.supervisor import exit_with_parent
     from ulinzi.wsgi import application
 
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         channel_timeout=getattr(args, "channel_timeout", CHANNEL_TIMEOUT),
     )
     _allow_open_files(options["connection_limit"] + options["threads"] + 64)
-    server: Any = create_server(application, host=args.host, port=args.port, **options)
+    server = waitress_server.create(application, host=args.host, port=args.port, **options)
     print(f"Ulinzi is serving on http://{args.host}:{server.effective_port}/", flush=True)
     server.run()  # until interrupted; waitress then stops its threads
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import caches
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -68,7 +68,10 @@ def report(*, operator: bool) -> tuple[int, dict[str, Any]]:
     shared = cache_status()
     body: dict[str, Any] = {"database": db, "cache": shared}
     if db["reachable"]:
-        facts = worker_and_queue()
+        try:
+            facts = worker_and_queue()
+        except DatabaseError as exc:  # e.g. a database not migrated yet: no such table
+            facts = {"running": False, "error": type(exc).__name__}
         body["worker"] = facts if operator else {"running": facts["running"]}
     else:
         body["worker"] = {"running": False}

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from waitress import wasyncore
-from waitress.server import create_server
 
+from ulinzi.commands import server as waitress_server
 from ulinzi.commands.serve import server_options
 from ulinzi.intake.anonymous.tests.test_privacy import AGENT, FORWARDED, REFERRER
 
@@ -27,7 +27,7 @@ def server() -> Iterator[int]:
             raise RuntimeError("an error inside the application")
         return application(environ, start_response)
 
-    srv: Any = create_server(app, host="127.0.0.1", port=0, **server_options(threads=2))
+    srv: Any = waitress_server.create(app, host="127.0.0.1", port=0, **server_options(threads=2))
     stop = threading.Event()
 
     def serve() -> None:  # the server's own loop, stoppable between turns
