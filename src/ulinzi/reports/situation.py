@@ -1,18 +1,23 @@
 """The numbers of a situation report, and the annual MRM and SSA summary tables.
 
-Counts follow the dashboard: what the user may see, with the filters; duplicates and
-rejected reports never count (drafts do: the organisation recorded them).
+Counts follow the dashboard: what the user may see, with the filters; each incident
+counts once, as its canonical report after linkage (the duplicates linkage marked never
+count, nor rejected reports; drafts do: the organisation recorded them). A number of
+people no counted report records is None ("not recorded"), never 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, IntegerField, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from ulinzi.accounts.access import Actor
+from ulinzi.analysis.linkage.models import ClusterMember
 from ulinzi.incidents.models import COUNT_KINDS, Incident, IncidentTerm
 from ulinzi.incidents.selectors import IncidentFilters, apply_filters, visible
 from ulinzi.reports import centroids
@@ -28,32 +33,84 @@ def counted(actor: Actor, filters: IncidentFilters) -> QuerySet[Incident]:
     return apply_filters(visible(actor), base).filter(status__in=REPORT_STATUSES).order_by()
 
 
-def _sum(name: str) -> Coalesce:
-    return Coalesce(Sum(name), Value(0), output_field=IntegerField())
+def _harm(prefix: str = "") -> dict[str, Sum]:
+    """People harmed per kind: SQL's SUM, None when no report records the kind."""
+    return {kind: Sum(prefix + kind) for kind in COUNT_KINDS}
 
 
-def _harm(prefix: str = "") -> dict[str, Coalesce]:
-    return {kind: _sum(prefix + kind) for kind in COUNT_KINDS}
+def plus(*values: int | None) -> int | None:
+    """The sum of the counts some report records; None when none does."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
 
 
-def headline(qs: QuerySet[Incident]) -> dict[str, int]:
+def headline(qs: QuerySet[Incident]) -> dict[str, int | None]:
+    """Incidents, and people harmed (None where no counted report records them)."""
     out = qs.aggregate(
         incidents=Count("id"),
         **_harm(),
-        health_workers_killed=_sum("killed_health_workers"),
-        children_killed=_sum("killed_children"),
-        children_injured=_sum("injured_children"),
+        health_workers_killed=Sum("killed_health_workers"),
+        children_killed=Sum("killed_children"),
+        children_injured=Sum("injured_children"),
     )
     hit = IncidentTerm.objects.filter(kind="resource", code="facility", incident__in=qs)
     out["facilities_hit"] = hit.values("incident_id").distinct().count()
     out["verified"] = qs.filter(status="verified").count()
     out["conflict"] = qs.filter(cause="armed_conflict").count()
-    return {k: int(v or 0) for k, v in out.items()}
+    out["arrested_or_detained"] = plus(out["arrested"], out["detained"])
+    out["children_killed_or_injured"] = plus(out["children_killed"], out["children_injured"])
+    return {k: None if v is None else int(v) for k, v in out.items()}
 
 
-def by_month(qs: QuerySet[Incident]) -> list[tuple[str, int]]:
+def sources(actor: Actor, filters: IncidentFilters) -> list[dict[str, Any]]:
+    """Per source (organisation): its reports in the report's scope, those linked to
+    another report of the same incident, and the incidents counted under it (those whose
+    canonical report is its own); the last row is the total."""
+    reports = (
+        apply_filters(visible(actor), IncidentFilters(**{**filters.__dict__, "status": None}))
+        .filter(status__in=(*REPORT_STATUSES, "duplicate"))
+        .order_by()
+    )
+    others = ClusterMember.objects.filter(
+        canonical_id=OuterRef("cluster_member__canonical_id")
+    ).exclude(incident_id=OuterRef("pk"))
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in reports.annotate(linked=Exists(others))
+        .values("organisation__code", "organisation__name")
+        .annotate(
+            reports=Count("id"),
+            linked_reports=Count("id", filter=Q(linked=True)),
+            incidents=Count("id", filter=Q(status__in=REPORT_STATUSES)),
+        )
+        .order_by("-reports", "organisation__name")
+    ]
+    total = {
+        "organisation__code": "",
+        "organisation__name": "",
+        **{k: sum(r[k] for r in rows) for k in ("reports", "linked_reports", "incidents")},
+    }
+    return [*rows, total] if rows else []
+
+
+def by_month(
+    qs: QuerySet[Incident], start: date | None = None, end: date | None = None
+) -> list[tuple[str, int]]:
+    """Incidents per month, every month from ``start`` (else the first month with an
+    incident) to ``end`` (else the last), months without incidents as 0."""
     rows = qs.values(month=TruncMonth("occurred_on")).annotate(n=Count("id")).order_by("month")
-    return [(r["month"].strftime("%Y-%m"), r["n"]) for r in rows if r["month"]]
+    found = {_month_index(r["month"]): r["n"] for r in rows if r["month"]}
+    if not found and not (start and end):
+        return []
+    first = _month_index(start) if start else min(found)
+    last = _month_index(end) if end else max(found)
+    if found:
+        first, last = min(first, min(found)), max(last, max(found))
+    return [(f"{m // 12:04d}-{m % 12 + 1:02d}", found.get(m, 0)) for m in range(first, last + 1)]
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def by_field(qs: QuerySet[Incident], field: str, vocabulary: str) -> list[dict[str, Any]]:
@@ -112,17 +169,25 @@ class Grid:
 
     rows: list[tuple[str, str]]
     cols: list[tuple[str, str]]
-    cells: dict[tuple[str, str], int]
+    cells: Mapping[tuple[str, str], int | None]  # None: counted reports, none recording it
+    # A cell no incident falls into: 0 for a count of incidents; None ("not recorded")
+    # for a count of people, which no report records there.
+    empty: int | None = 0
 
-    def matrix(self) -> list[tuple[str, list[int], int]]:
+    def matrix(self) -> list[tuple[str, list[int | None], int | None]]:
         out = []
         for code, label in self.rows:
-            values = [self.cells.get((code, c), 0) for c, _ in self.cols]
-            out.append((label, values, sum(values)))
+            values = [self.cells.get((code, c), self.empty) for c, _ in self.cols]
+            out.append((label, values, plus(*values) if values else self.empty))
         return out
 
-    def col_totals(self) -> list[int]:
-        return [sum(self.cells.get((r, c), 0) for r, _ in self.rows) for c, _ in self.cols]
+    def col_totals(self) -> list[int | None]:
+        return [
+            plus(*(self.cells.get((r, c), self.empty) for r, _ in self.rows))
+            if self.rows
+            else self.empty
+            for c, _ in self.cols
+        ]
 
 
 def patterns_of_harm(qs: QuerySet[Incident], limit: int = TOP) -> Grid:
@@ -161,26 +226,24 @@ def mrm_table(qs: QuerySet[Incident], *, verified_only: bool) -> tuple[Grid, Gri
         .values("code", "incident__perpetrator")
         .annotate(
             n=Count("incident_id"),
-            children=Coalesce(
-                Sum("incident__killed_children"), Value(0), output_field=IntegerField()
-            )
-            + Coalesce(Sum("incident__injured_children"), Value(0), output_field=IntegerField())
-            + Coalesce(Sum("incident__abducted_children"), Value(0), output_field=IntegerField()),
+            killed=Sum("incident__killed_children"),
+            injured=Sum("incident__injured_children"),
+            abducted=Sum("incident__abducted_children"),
         )
     )
     incidents: dict[tuple[str, str], int] = {}
-    children: dict[tuple[str, str], int] = {}
+    children: dict[tuple[str, str], int | None] = {}
     for r in rows:
         key = (r["code"], r["incident__perpetrator"] or "unknown")
         incidents[key] = incidents.get(key, 0) + r["n"]
-        children[key] = children.get(key, 0) + int(r["children"] or 0)
+        children[key] = plus(children.get(key), r["killed"], r["injured"], r["abducted"])
     vocab = registry.get("mrm_violation")
     perp = registry.get("perpetrator")
     used = {c for _r, c in incidents}
     cols = [(c, perp.label(c)) for c in perp.codes() if c in used]
     cols += [(c, c) for c in sorted(used - set(perp.codes()))]
     row_list = [(c, vocab.label(c)) for c in vocab.codes()]
-    return Grid(row_list, cols, incidents), Grid(row_list, cols, children)
+    return Grid(row_list, cols, incidents), Grid(row_list, cols, children, empty=None)
 
 
 def ssa_summary(qs: QuerySet[Incident]) -> dict[str, Any]:
@@ -202,7 +265,8 @@ def situation(actor: Actor, filters: IncidentFilters) -> dict[str, Any]:
     )
     return {
         "headline": headline(qs),
-        "by_month": by_month(qs),
+        "sources": sources(actor, filters),
+        "by_month": by_month(qs, filters.date_from, filters.date_to),
         "by_domain": by_field(qs, "domain", "domain"),
         "by_type": by_term(qs, "type")[:TOP],
         "by_cause": by_field(qs, "cause", "cause"),

@@ -8,8 +8,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from django.db.models import Avg, Count, IntegerField, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from ulinzi.common import safecsv
@@ -176,8 +175,8 @@ def _snap(value: float | None) -> float | None:
 
 def _partner_features(release: Release, qs: QuerySet[Incident]) -> list[dict[str, Any]]:
     """One feature per first-level area with exact figures (suppressed if ``k`` > 1)."""
-    zero = Value(0)
-    sums = {kind: Coalesce(Sum(kind), zero, output_field=IntegerField()) for kind in COUNT_KINDS}
+    # null, not 0, where no report of the area records the kind: "not recorded"
+    sums = {kind: Sum(kind) for kind in COUNT_KINDS}
     rows: list[dict[str, Any]] = [
         dict(r)
         for r in qs.order_by()

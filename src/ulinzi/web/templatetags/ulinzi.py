@@ -71,6 +71,13 @@ def code_list_labels(codes: str, vocabulary: str) -> str:
 
 
 @register.filter
+def recorded(count: int | None) -> Any:
+    """A count of people, or "not recorded" when no counted report records it (never
+    shown as 0)."""
+    return pgettext("count", "not recorded") if count is None else count
+
+
+@register.filter
 def country_name(code: str) -> str:
     """``{{ incident.country|country_name }}`` → ``Ukraine`` / ``أوكرانيا``"""
     return _country_name(code) if code else ""
