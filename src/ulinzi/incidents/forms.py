@@ -28,6 +28,14 @@ from ulinzi.vocab import registry
 from ulinzi.web.i18n import country_choices
 
 BLANK = ("", "—")
+# The province field suggests areas by name (``area_options`` and ``ulinzi.js``) and fills
+# the P-code of the one chosen.
+AREA_SEARCH = {
+    "list": "incident-areas",
+    "autocomplete": "off",
+    "data-area-search": "id_country",
+    "data-pcode-field": "id_admin1_pcode",
+}
 
 COUNT_LABELS: dict[str, Promise] = {
     "killed": _("Killed"),
@@ -145,7 +153,12 @@ class IncidentForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
     country = forms.ChoiceField(label=_("Country"))
-    admin1_name = forms.CharField(label=_("Province / region"), required=False, max_length=120)
+    admin1_name = forms.CharField(
+        label=_("Province / region"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs=AREA_SEARCH),
+    )
     admin1_pcode = forms.CharField(label=_("Province P-code"), required=False, max_length=40)
     admin2_name = forms.CharField(label=_("District"), required=False, max_length=120)
     admin2_pcode = forms.CharField(label=_("District P-code"), required=False, max_length=40)

@@ -11,7 +11,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,12 +20,14 @@ from ulinzi.accounts.access import actor_for
 from ulinzi.common import versioning
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import Again, Kept, forbidden
+from ulinzi.geo.countries import admin1
 from ulinzi.incidents import policies, search, selectors, services
 from ulinzi.incidents.forms import IncidentForm, list_menus
 from ulinzi.incidents.models import Incident
 from ulinzi.vocab import registry
 
 PAGE_SIZE = 50
+AREA_LIMIT = 20
 
 
 def _get(request: HttpRequest, incident_id: UUID) -> Incident:
@@ -33,6 +35,29 @@ def _get(request: HttpRequest, incident_id: UUID) -> Incident:
         return selectors.get(actor_for(request.user), incident_id)
     except (NotFound, NotAllowed) as exc:
         raise Http404(str(exc)) from exc
+
+
+@login_required
+def areas(request: HttpRequest) -> HttpResponse:
+    """First-level areas to choose from, as JSON: those named by incidents the user may
+    see (with their P-codes), then ISO 3166-2 subdivisions of the chosen country whose
+    name holds the text. ``?country=ISO3&q=TEXT``; for the area fields' suggestions."""
+    who = actor_for(request.user)
+    if not policies.can_list(who):
+        return JsonResponse({"error": "no access to incidents"}, status=403)
+    country = request.GET.get("country", "").strip().upper()[:3]
+    text = request.GET.get("q", "").strip()[:100]
+    found = [
+        {"name": a.name, "pcode": a.pcode, "country": a.country}
+        for a in selectors.areas_seen(who, country=country, text=text, limit=AREA_LIMIT)
+    ]
+    named = {(a["country"], a["name"].casefold()) for a in found}
+    for sub in admin1(country) if country else []:
+        if len(found) >= AREA_LIMIT:
+            break
+        if text.casefold() in sub.name.casefold() and (country, sub.name.casefold()) not in named:
+            found.append({"name": sub.name, "pcode": "", "country": country})
+    return JsonResponse({"areas": found})
 
 
 @login_required

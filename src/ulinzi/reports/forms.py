@@ -53,7 +53,9 @@ class ExportForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = everything + registry.get(vocab).choices()
-        self.fields["admin1"].widget.attrs["list"] = "export-areas"
+        self.fields["admin1"].widget.attrs.update(
+            {"list": "export-areas", "autocomplete": "off", "data-area-search": "id_country"}
+        )
 
     def filters(self) -> dict[str, str]:
         names = ("country", "admin1", "domain", "date_from", "date_to", "certainty", "cause")

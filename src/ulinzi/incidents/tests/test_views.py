@@ -90,7 +90,7 @@ def test_the_list_filters_and_keeps_the_filters_in_the_url(make_incident: Any) -
     html = client.get("/incidents/?type=individual_weapons").content.decode()
     assert len(rows(html)) == 1
     html = client.get("/incidents/?type=none&perpetrator=none").content.decode()
-    assert len(rows(html)) == 2 and "Khartoum" not in html
+    assert len(rows(html)) == 2 and not any("Khartoum" in row for row in rows(html))
     assert '<option value="none" selected>Not recorded</option>' in html
     html = client.get("/incidents/?admin1=odesa").content.decode()
     assert len(rows(html)) == 1 and "Odesa" in html

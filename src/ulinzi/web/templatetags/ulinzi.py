@@ -207,3 +207,20 @@ def point_picker(lat_id: str, lon_id: str) -> dict[str, Any]:
         "tiles": getattr(settings, "ULINZI_TILE_URL", "") or "",
         "attribution": getattr(settings, "ULINZI_TILE_ATTRIBUTION", "") or "",
     }
+
+
+@register.inclusion_tag("web/_area_options.html", takes_context=True)
+def area_options(context: dict[str, Any], list_id: str) -> dict[str, Any]:
+    """A ``<datalist>`` of the first-level areas named by incidents the user may see (the
+    suggestions without script; ``ulinzi.js`` narrows them as one types)."""
+    from ulinzi.accounts.access import actor_for
+    from ulinzi.incidents import policies, selectors
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    names: list[str] = []
+    if user is not None and user.is_authenticated:
+        who = actor_for(user)
+        if policies.can_list(who):
+            names = sorted({a.name or a.pcode for a in selectors.areas_seen(who, limit=300)})
+    return {"list_id": list_id, "names": names}

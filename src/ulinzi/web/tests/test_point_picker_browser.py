@@ -69,3 +69,36 @@ def test_a_click_on_the_map_fills_the_point(
     assert outside == []
     assert errors == []
     context.close()
+
+
+def test_the_province_field_suggests_areas_and_fills_the_pcode(
+    live_server: Any, demo_orgs: dict[str, Organisation], browser: Any, make_incident: Any
+) -> None:
+    make_incident(country="UKR", admin1_name="Kharkivska", admin1_pcode="UA63")
+    make_incident(country="SDN", admin1_name="Khartoum", admin1_pcode="SD01")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "monitor")
+    page.fill("input[name=password]", demo_password())
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/incidents/new/")
+    page.select_option("#id_country", "UKR")
+    page.locator("#id_admin1_name").press_sequentially("khar")
+    page.wait_for_function(
+        "() => document.querySelector('#id_admin1_name[data-areas]') && "
+        "[...document.querySelectorAll('#incident-areas option')]"
+        ".every(o => o.label.toLowerCase().includes('khar'))"
+    )
+    labels = page.eval_on_selector_all("#incident-areas option", "os => os.map(o => o.label)")
+    # The area incidents name, with its P-code, first; Sudan's Khartoum is not offered.
+    assert labels[0] == "Kharkivska · UA63 · UKR"
+    assert not any("Khartoum" in label for label in labels)
+    page.fill("#id_admin1_name", "Kharkivska")
+    assert page.input_value("#id_admin1_pcode") == "UA63"
+    assert errors == []
+    context.close()

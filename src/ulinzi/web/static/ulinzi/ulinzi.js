@@ -47,6 +47,45 @@
     document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
   }
 
+  // Area fields (data-area-search="ID of the country field"): as one types, the list of
+  // suggestions is narrowed to the chosen country's areas whose name or P-code holds the
+  // text (GET data-areas-url of the field's datalist); choosing one with a P-code fills the
+  // P-code field named by data-pcode-field when it is empty.
+  document.querySelectorAll("input[data-area-search]").forEach(function (input) {
+    var list = input.list;
+    var url = list && list.getAttribute("data-areas-url");
+    if (!url) return;
+    var country = document.getElementById(input.getAttribute("data-area-search"));
+    var pcode = document.getElementById(input.getAttribute("data-pcode-field") || "");
+    var found = {};
+    var timer = null;
+    function refresh() {
+      var query = "?q=" + encodeURIComponent(input.value.trim()) +
+        "&country=" + encodeURIComponent(country ? country.value : "");
+      fetch(url + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { areas: [] }; })
+        .then(function (data) {
+          list.textContent = "";
+          found = {};
+          data.areas.forEach(function (area) {
+            var option = document.createElement("option");
+            option.value = area.name || area.pcode;
+            option.label = [area.name, area.pcode, area.country].filter(Boolean).join(" · ");
+            found[option.value] = area;
+            list.appendChild(option);
+          });
+          input.setAttribute("data-areas", String(data.areas.length));
+        });
+    }
+    input.addEventListener("input", function () {
+      var chosen = found[input.value];
+      if (chosen && pcode && !pcode.value && chosen.pcode) pcode.value = chosen.pcode;
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 200);
+    });
+    if (country) country.addEventListener("change", refresh);
+  });
+
   // After a refused submission, start from the list of problems.
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
