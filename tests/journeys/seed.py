@@ -6,8 +6,8 @@ Run in a process of its own, before the server and the worker start, with the
 environment they will have (``python -c "from tests.journeys.seed import main; main()"
 NAME``); prints the database's name.
 
-Passwords are hashed with small Argon2 costs so that seeding takes seconds; the server
-checks them as any Argon2 hash and rehashes each with its own costs at first sign-in.
+Passwords are hashed with small Argon2 costs (:class:`QuickArgon2`, which the journeys'
+server uses too: tests/journeys/settings.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ THIRD = ("ngo3", "Third organisation (journeys)", "case_worker3")
 
 
 class QuickArgon2(Argon2PasswordHasher):
+    """Argon2 with the test suite's costs, under Django's own algorithm name."""
+
     time_cost = 1
     memory_cost = 256
     parallelism = 1
@@ -31,11 +33,9 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.db import connection
 
     name = sys.argv[1] if len(sys.argv) > 1 else os.environ["ULINZI_JOURNEYS_DB"]
-    settings.PASSWORD_HASHERS = ["tests.journeys.seed.QuickArgon2"]
     # The schema straight from the models (as Django's test runner makes it without
     # migrations): the encrypting data migrations have nothing to do on an empty database.
     connection.settings_dict["TEST"].update(NAME=name, MIGRATE=False)

@@ -107,7 +107,8 @@ def start(data_dir: Path) -> Site:
     url = f"http://localhost:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
-        DJANGO_SETTINGS_MODULE="ulinzi.settings",
+        DJANGO_SETTINGS_MODULE="tests.journeys.settings",
+        PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
         ULINZI_DATA_DIR=str(data_dir),
         ULINZI_SECRET_KEY="journeys-" + os.urandom(16).hex(),
         ULINZI_LOG_LEVEL="WARNING",
