@@ -23,6 +23,7 @@ BENCHES = {
     "estimate": "estimate_bench.py",
     "load": "load_bench.py",
     "real-files": "real_files_bench.py",
+    "search": "search_bench.py",
 }
 BENCH_DIR = Path(__file__).resolve().parents[3] / "bench"
 
