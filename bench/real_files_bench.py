@@ -78,6 +78,7 @@ def measure(path: Path, org: str) -> dict[str, Any]:
     out["dry"] = (dry.rows, dry.imported, dry.rejected, dry.blank)
     result = run_import(path=path, organisation=org, progress=False)
     out["fmt"] = result.fmt
+    out["dataset"] = result.dataset
     out["rows"] = result.rows
     out["imported"] = result.imported
     out["rejected"] = result.rejected
@@ -98,19 +99,28 @@ def cross(files: list[Path]) -> list[str]:
     _org("all-in-one")
     lines = []
     for path in files:
-        before = dict(
-            Incident.objects.filter(organisation__code="all-in-one").values_list("pk", "updated_at")
-        )
+        before = {
+            pk: (dataset, at)
+            for pk, dataset, at in Incident.objects.filter(
+                organisation__code="all-in-one"
+            ).values_list("pk", "dataset", "updated_at")
+        }
         try:
             result = run_import(path=path, organisation="all-in-one", progress=False)
         except ImportFailed as exc:
             lines.append(f"{path.name}: not imported ({exc})")
             continue
         after = dict(Incident.objects.filter(pk__in=list(before)).values_list("pk", "updated_at"))
-        changed = sum(1 for pk, at in after.items() if before[pk] != at)
+        changed = Counter(
+            "own" if before[pk][0] == result.dataset else "other"
+            for pk, at in after.items()
+            if before[pk][1] != at
+        )
         lines.append(
-            f"{path.name}: created {result.created}, updated {result.updated}, "
-            f"unchanged {result.unchanged}; records of earlier files changed: {changed}"
+            f"{path.name} (dataset {result.dataset or '(default)'}): created "
+            f"{result.created}, updated {result.updated}, unchanged {result.unchanged}, "
+            f"held {result.held}; earlier records changed: {changed['own']} of its own "
+            f"dataset, {changed['other']} of another"
         )
     return lines
 
@@ -143,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         rows, imported, rejected, blank = got["dry"]
         print(
-            f"  format {got['fmt']}; dry run: rows {rows}, imported {imported}, "
-            f"rejected {rejected}, blank {blank}"
+            f"  format {got['fmt']}, dataset {got['dataset'] or '(default)'}; dry run: "
+            f"rows {rows}, imported {imported}, rejected {rejected}, blank {blank}"
         )
         share = 100 * got["rejected"] / max(1, got["rows"] - got["blank"])
         print(

@@ -39,6 +39,9 @@ DOMAIN_BITS: dict[str, int] = {
     "gbv": 4,
     "seah": 8,
     "protection": 16,
+    "education_attack": 32,
+    "aid_security": 64,
+    "food_security": 128,
 }
 ALL_DOMAINS_MASK = (1 << 30) - 1
 

@@ -22,6 +22,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", help="domain of every row when no column gives it")
     parser.add_argument("--encoding", help="text encoding of a CSV/JSON file (default UTF-8)")
     parser.add_argument(
+        "--dataset",
+        help="the organisation's dataset the rows belong to (source ids are unique within "
+        "one); default: the family the file's columns identify, else the default dataset",
+    )
+    parser.add_argument(
+        "--apply-changes",
+        action="store_true",
+        help="apply rows that change the domain or many fields of records already held "
+        "(without it they are held and listed)",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="read, validate and report; write nothing"
     )
     parser.add_argument(
@@ -48,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
             progress=not args.no_progress and sys.stderr.isatty(),
             encoding=args.encoding,
             batch_size=max(1, args.batch_size),
+            dataset=args.dataset,
+            apply_changes=args.apply_changes,
         )
     except ImportFailed as exc:
         print(f"ulinzi import: {exc}", file=sys.stderr)
@@ -61,7 +74,16 @@ def run(args: argparse.Namespace) -> int:
         f"\n{head}: {result.rows:,} rows in {result.seconds:.1f} s ({rate:,.0f} rows/s)\n"
         f"  created {result.created:,}  updated {result.updated:,}  "
         f"unchanged {result.unchanged:,}  rejected {result.rejected:,}  blank {result.blank:,}"
+        + (f"  held {result.held:,}" if result.held else "")
     )
+    if result.held:
+        print(
+            f"\nheld, not applied ({result.held:,}): these rows would change the domain or "
+            "many fields of a record already held; import again with --apply-changes to "
+            "apply them (the previous versions stay in the history)"
+        )
+        for held in result.held_sample[: max(0, args.show_rejects)]:
+            print(f"  {held.line()}")
     if result.kept:
         rows = sum(result.kept.values())
         print(f"\nvalues not understood, left out of the rows that were kept ({rows:,}):")

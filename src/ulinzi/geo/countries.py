@@ -1,4 +1,7 @@
-"""Countries and first-level subdivisions from ISO 3166 (via pycountry).
+"""Countries and first-level subdivisions from ISO 3166 (via pycountry), and the places
+real data names that ISO 3166-1 does not list (``data/places_outside_iso.json``:
+Nagorno-Karabakh, Kosovo, Abyei…), each with a code of ISO's user-assigned range and the
+ISO country it is counted under (its parent).
 
 P-codes and place names from partners are accepted as given; this module only
 normalises country references and offers ISO 3166-2 subdivisions as a fallback list.
@@ -6,8 +9,10 @@ normalises country references and offers ISO 3166-2 subdivisions as a fallback l
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import pycountry
 
@@ -27,7 +32,6 @@ _ALIASES: dict[str, str] = {
     "turkey": "TUR",
     "türkiye": "TUR",
     "turkiye": "TUR",
-    "kosovo": "XKX",
     "ivory coast": "CIV",
     "cote d'ivoire": "CIV",
     "côte d'ivoire": "CIV",
@@ -49,11 +53,22 @@ _ALIASES: dict[str, str] = {
 }
 
 
+PLACES_FILE = Path(__file__).with_name("data") / "places_outside_iso.json"
+
+
 @dataclass(frozen=True)
 class Country:
     iso3: str
     iso2: str
     name: str
+    parent: str = ""  # for a place outside ISO 3166-1: the ISO country it is counted under
+
+
+@cache
+def places_outside_iso() -> dict[str, dict[str, object]]:
+    """The places of ``data/places_outside_iso.json`` by code."""
+    data = json.loads(PLACES_FILE.read_text(encoding="utf-8"))
+    return {str(p["code"]): p for p in data["places"]}
 
 
 @cache
@@ -70,7 +85,15 @@ def _index() -> dict[str, Country]:
         ):
             if key:
                 idx[key.lower()] = country
-    idx["xkx"] = Country(iso3="XKX", iso2="XK", name="Kosovo")
+    for code, place in places_outside_iso().items():
+        names = place["names"]
+        assert isinstance(names, dict)
+        found = Country(
+            iso3=code, iso2=str(place["iso2"]), name=str(names["en"]), parent=str(place["parent"])
+        )
+        for key in (code, found.iso2, *place["aliases"]):  # type: ignore[misc]
+            if key:
+                idx[" ".join(str(key).lower().split())] = found
     for alias, iso3 in _ALIASES.items():
         idx[alias] = idx[iso3.lower()]
     return idx
@@ -79,6 +102,12 @@ def _index() -> dict[str, Country]:
 def country(ref: str) -> Country | None:
     """Find a country by ISO3, ISO2, or name (case-insensitive); ``None`` if unknown."""
     return _index().get(" ".join(str(ref).strip().lower().split()))
+
+
+def parent(code: str) -> str:
+    """The ISO 3166-1 country a place outside ISO 3166 is counted under ('' for a country)."""
+    found = country(code)
+    return found.parent if found is not None else ""
 
 
 def is_iso3(code: str) -> bool:

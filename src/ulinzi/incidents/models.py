@@ -38,13 +38,19 @@ class Incident(models.Model):
     """One report of one incident, as given by one organisation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # Not indexed alone: (organisation, source_id) and (organisation, domain, status) lead
+    # Not indexed alone: (organisation, dataset, source_id) and (organisation, domain, status) lead
     # with it. Each index slows every import; the dashboard reads IncidentFact instead.
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="incidents", db_index=False
     )
+    # The dataset of the organisation the record came from ("" = its default dataset: the
+    # API, the forms, files of no known family): source ids are unique within one, so a
+    # publisher reusing its ids across its datasets never makes two records collide.
+    dataset = models.CharField(max_length=60, blank=True, default="")
     # NULL (not "") when absent, so the unique constraint allows many records without one.
     source_id = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    # The publisher's id of the event, shared by its datasets (SiND Event ID): for linkage.
+    event_id = models.CharField(max_length=120, blank=True, default="")
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -111,12 +117,14 @@ class Incident(models.Model):
     detained_health_workers = models.PositiveIntegerField(null=True, blank=True)
     detained_patients = models.PositiveIntegerField(null=True, blank=True)
     detained_children = models.PositiveIntegerField(null=True, blank=True)
+    # Counts by victim group beyond the fields above, and by sex and age (see victims.py).
+    victims = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-occurred_on", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "source_id"], name="unique_source_per_org"
+                fields=["organisation", "dataset", "source_id"], name="unique_source_per_dataset"
             )
         ]
         indexes = [
@@ -171,6 +179,9 @@ class IncidentChange(models.Model):
     # Old → new per field; a sensitive field's values are never kept, only that it changed.
     changes = models.JSONField(default=dict)
     reason = EncryptedTextField(blank=True, default="")  # verification note, rejection reason
+    # The whole record as it was before a re-import changed it (narrative and source row
+    # included, hence encrypted); None for every other change.
+    previous = EncryptedJSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -34,6 +34,18 @@ class _Counts(Schema):
     detained_children: int | None = None
 
 
+class VictimCount(Schema):
+    """People of one victim group harmed in one way, optionally of one sex and age."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    group: str = Field(description="a code of vocabulary victim_group (students, aid_workers…)")
+    kind: str = Field(description="killed, injured, abducted, arrested, detained or affected")
+    count: int
+    sex: str | None = Field(None, description="female, male or unknown")
+    age: str | None = Field(None, description="child, adult or unknown")
+
+
 class IncidentIn(_Counts):
     """A new incident. Only ``domain``, ``occurred_on`` and ``country`` are required."""
 
@@ -60,6 +72,7 @@ class IncidentIn(_Counts):
     resources: list[str] = []
     facility_type: str = ""
     narrative: str = ""
+    victims: list[VictimCount] = []
     status: str = Field("submitted", description="draft or submitted")
 
 
@@ -88,12 +101,19 @@ class IncidentPatch(_Counts):
     resources: list[str] | None = None
     facility_type: str | None = None
     narrative: str | None = None
+    victims: list[VictimCount] | None = None
 
 
 class IncidentOut(_Counts):
     id: UUID
     organisation: str
-    source_id: str | None
+    dataset: str = Field(
+        "", description="the organisation's dataset the record came from (empty: its default)"
+    )
+    source_id: str | None = Field(description="unique within the dataset")
+    event_id: str = Field(
+        "", description="the publisher's id of the event, shared across its datasets"
+    )
     domain: str
     types: list[str]
     occurred_on: date
@@ -112,6 +132,7 @@ class IncidentOut(_Counts):
     perpetrator: str
     resources: list[str]
     facility_type: str
+    victims: list[VictimCount] = []
     narrative: str | None = Field(
         None, description="present only for roles that may read it; each read is audited"
     )

@@ -75,11 +75,12 @@ def _history(
 
 
 def _replayed(actor: Actor, org: Organisation, source_id: str) -> Incident | None:
-    """The incident ``org`` already holds under ``source_id``, when the actor may read
-    it; a :class:`Conflict` that says nothing about it when the actor may not."""
+    """The incident ``org`` already holds under ``source_id`` in its default dataset (the
+    API's and the forms'), when the actor may read it; a :class:`Conflict` that says
+    nothing about it when the actor may not."""
     existing = (
         Incident.objects.select_related("organisation", "reported_by")
-        .filter(organisation=org, source_id=source_id)
+        .filter(organisation=org, dataset="", source_id=source_id)
         .first()
     )
     if existing is None or policies.can_view(actor, existing):
@@ -169,7 +170,9 @@ def update(
         if (
             "source_id" in changes
             and Incident.objects.filter(
-                organisation_id=incident.organisation_id, source_id=incident.source_id
+                organisation_id=incident.organisation_id,
+                dataset=incident.dataset,
+                source_id=incident.source_id,
             )
             .exclude(pk=incident.pk)
             .exists()

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ulinzi.common.problems import FieldProblem, InvalidInput
 from ulinzi.geo.countries import country as find_country
+from ulinzi.incidents import victims
 from ulinzi.incidents.models import COUNT_FIELDS, COUNT_GROUPS, COUNT_KINDS
 from ulinzi.vocab import registry
 
@@ -56,6 +57,7 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "facility_type",
     "narrative",
     *COUNT_FIELDS,
+    "victims",
 )
 REQUIRED = ("domain", "occurred_on", "country")
 
@@ -140,7 +142,12 @@ def clean(
         ref = _text(data["country"]).upper()
         found = find_country(ref)
         if found is None or found.iso3 != ref:
-            fail("country", "must be an ISO 3166 alpha-3 country code", data["country"])
+            fail(
+                "country",
+                "must be an ISO 3166 alpha-3 country code (or the code of a place outside "
+                "ISO 3166, such as XNK for Nagorno-Karabakh)",
+                data["country"],
+            )
         else:
             out["country"] = found.iso3
 
@@ -188,6 +195,11 @@ def clean(
                 fail(name, f"is more than {MAX_COUNT:,}; check the figure", value)
             else:
                 out[name] = number
+    if "victims" in data:
+        try:
+            out["victims"] = victims.clean(data["victims"])
+        except ValueError as exc:
+            fail("victims", str(exc))
     final = {**(current or {}), **out}
     for kind in COUNT_KINDS:
         total = final.get(kind)

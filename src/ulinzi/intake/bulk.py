@@ -152,13 +152,14 @@ class IncidentWriter:
     """Turns validated incident values into inserted rows (incident, terms, history, and
     the counting copy of :mod:`ulinzi.incidents.facts`)."""
 
-    def __init__(self, organisation_id: int) -> None:
+    def __init__(self, organisation_id: int, dataset: str = "") -> None:
         self.incidents = Table(Incident)
         self.terms = Table(IncidentTerm)
         self.changes = Table(IncidentChange)
         self.facts = Table(IncidentFact)
         self.base = self.incidents.prepared_defaults()
         self.base["organisation_id"] = organisation_id
+        self.base["dataset"] = dataset
         self.pg = connection.vendor == "postgresql"
 
     def rows(
@@ -193,12 +194,13 @@ class IncidentWriter:
                 rec["occurred_on"] = fact["occurred_on"] = rec["occurred_on"].isoformat()
             rec["types"] = dumps(types)
             rec["resources"] = dumps(resources)
+            rec["victims"] = dumps(cleaned.get("victims") or [])
             rec["raw_source"] = encrypt(dumps(raw, ensure_ascii=False))
             if rec["narrative"]:
                 rec["narrative"] = encrypt(rec["narrative"])
             terms = [(db_key, "type", code) for code in types]
             terms.extend((db_key, "resource", code) for code in resources)
-            change_row = (db_key, at, None, "", "imported", change, "")
+            change_row = (db_key, at, None, "", "imported", change, "", None)
             out.append((get(rec), terms, change_row, fact_row(fact), area))
         return out
 

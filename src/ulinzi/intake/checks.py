@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from ulinzi.geo.countries import country as find_country
-from ulinzi.incidents import validation
+from ulinzi.incidents import validation, victims
 from ulinzi.incidents.models import COUNT_FIELDS, COUNT_GROUPS, COUNT_KINDS
 from ulinzi.vocab import registry
 
@@ -132,6 +132,11 @@ class Checker:
             out["types"] = _codes(data["types"], self.types[domain])
         if "resources" in data:
             out["resources"] = _codes(data["resources"], self.resources)
+        if "victims" in data:
+            try:
+                out["victims"] = victims.clean(data["victims"])
+            except ValueError:
+                raise _Slow from None
 
 
 def _text(value: Any) -> str:

@@ -50,6 +50,15 @@ class UploadForm(forms.Form):
     encoding = forms.ChoiceField(
         label=_("Text encoding (CSV, JSON)"), required=False, choices=ENCODING_CHOICES
     )
+    dataset = forms.CharField(
+        label=_("Dataset (optional)"),
+        required=False,
+        max_length=60,
+        help_text=_(
+            "Source ids are unique within a dataset: name the file's family when "
+            "Ulinzi does not recognise it (empty: as recognised, else the default dataset)"
+        ),
+    )
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ulinzi.accounts.models import Organisation
-from ulinzi.intake import readers
+from ulinzi.intake import datasets, readers
 from ulinzi.intake import rejects as rejectlog
 from ulinzi.intake.bulk import import_session
 from ulinzi.intake.formats import container_for, open_plan
@@ -31,6 +31,7 @@ from ulinzi.intake.formats.mapped import Mapping, MappingError, load_mapping
 from ulinzi.intake.models import ImportRun
 from ulinzi.intake.pipeline import Pipeline
 from ulinzi.intake.progress import Progress
+from ulinzi.intake.store import Held
 
 STALE_AFTER = timedelta(minutes=15)
 
@@ -61,6 +62,10 @@ class ImportResult:
     plan: list[str] = field(default_factory=list)
     # Values left out of kept rows: (column, value, reason) → number of rows.
     kept: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    dataset: str = ""
+    # Rows held back: they would change their record's domain or many of its fields.
+    held: int = 0
+    held_sample: list[Held] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -86,9 +91,14 @@ def open_import(
     mapping: Path | str | None = None,
     domain: str | None = None,
     encoding: str | None = None,
+    dataset: str | None = None,
 ) -> Opened:
     """Check and open ``path``, read its header and choose the plan (the caller closes
     ``opened.source``); a file that cannot be imported raises :class:`ImportFailed`."""
+    try:
+        given = datasets.clean(dataset)
+    except ValueError as exc:
+        raise ImportFailed(f"--dataset: {exc}") from exc
     try:
         spec = load_mapping(Path(mapping) if mapping else None)
         info = readers.inspect(Path(path), container_for(fmt), encoding)
@@ -101,6 +111,7 @@ def open_import(
         source.close()
         raise ImportFailed(f"{info.path.name}: {exc}") from exc
     plan.text_rows = info.container == "csv"
+    datasets.apply(plan, given)
     return Opened(spec, info, source, plan, rows, first_row)
 
 
@@ -116,33 +127,50 @@ def run_import(
     encoding: str | None = None,
     batch_size: int = 5000,
     run_id: int | None = None,
+    dataset: str | None = None,
+    apply_changes: bool = False,
 ) -> ImportResult:
     """Import ``path`` for the organisation with code ``organisation``.
 
     ``run_id`` names a run created beforehand (an upload from the web, queued): that run
-    is the one used, resumed from its checkpoint if it has one.
+    is the one used, resumed from its checkpoint if it has one. ``dataset`` names the
+    organisation's dataset the rows belong to (default: the file's family, see
+    :mod:`ulinzi.intake.datasets`). A row that would change its record's domain or many
+    of its fields is held, not applied, unless ``apply_changes`` confirms it.
     """
     org = Organisation.objects.filter(code=organisation).first()
     if org is None:
         raise ImportFailed(f"no organisation with code {organisation!r}")
     started = time.perf_counter()
-    opened = open_import(path=path, fmt=fmt, mapping=mapping, domain=domain, encoding=encoding)
+    opened = open_import(
+        path=path, fmt=fmt, mapping=mapping, domain=domain, encoding=encoding, dataset=dataset
+    )
     info, plan, source = opened.info, opened.plan, opened.source
     try:
-        options = {"mapping": opened.spec.as_json(), "domain": domain, "encoding": info.encoding}
+        options = {
+            "mapping": opened.spec.as_json(),
+            "domain": domain,
+            "encoding": info.encoding,
+            "dataset": plan.dataset,
+            "apply_changes": apply_changes,
+        }
         run = None
         if run_id is not None and not dry_run:
             run = _claim_run(run_id, org, info, plan.fmt, options)
         elif not dry_run:
             run = _start_run(org, info, plan.fmt, options)
-        result = ImportResult(fmt=plan.fmt, plan=plan.describe(), dry_run=dry_run)
+        result = ImportResult(
+            fmt=plan.fmt, plan=plan.describe(), dry_run=dry_run, dataset=plan.dataset
+        )
         result.run_id = run.pk if run else None
         result.resumed = bool(run and run.rows_done)
         log = None
         if dry_run:
             log = rejectlog.CsvLog(rejectlog.csv_path("dry-run", info.path))
         bar = Progress(source, enabled=progress, label=info.path.name, run=run)
-        pipeline = Pipeline(org.pk, plan, run, batch_size, bar, log, opened.first_row)
+        pipeline = Pipeline(
+            org.pk, plan, run, batch_size, bar, log, opened.first_row, apply_changes=apply_changes
+        )
         try:
             with import_session():
                 counts = pipeline.run(opened.rows)
@@ -173,6 +201,8 @@ def run_import(
         counts.blank,
     )
     result.rows = counts.rows_done
+    result.held = counts.held
+    result.held_sample = counts.held_samples
     result.kept = dict(counts.kept.most_common())
     result.seconds = time.perf_counter() - started
     return result

@@ -48,6 +48,9 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     blank = models.PositiveIntegerField(default=0)
+    # Rows not applied: they would change their record's domain or many of its fields
+    # (applied when the import is confirmed with the changes).
+    held = models.PositiveIntegerField(default=0)
     read_position = models.BigIntegerField(default=0)
     read_total = models.BigIntegerField(null=True, blank=True)
     requested_by = models.ForeignKey(

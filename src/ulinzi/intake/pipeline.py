@@ -52,10 +52,12 @@ class Pipeline:
         bar: Progress,
         log: rejectlog.CsvLog | None,
         first_row: int,
+        *,
+        apply_changes: bool = False,
     ) -> None:
         self.plan = plan
         label = f"import run {run.pk}" if run else "dry run"
-        self.store = Store(organisation_id, run, plan.raw, label)
+        self.store = Store(organisation_id, run, plan.raw, label, plan.dataset, apply_changes)
         self.batch_size = batch_size
         self.bar = bar
         self.log = log
@@ -65,7 +67,8 @@ class Pipeline:
         self.skip = 0
         if run is not None and run.rows_done:
             self.skip = run.rows_done
-            for name in ("created", "updated", "unchanged", "rejected", "blank", "rows_done"):
+            names = ("created", "updated", "unchanged", "rejected", "blank", "held", "rows_done")
+            for name in names:
                 setattr(self.counts, name, getattr(run, name))
         self.rejects: list[rejectlog.Reject] = []
         self.checker = Checker()
@@ -142,6 +145,7 @@ class Pipeline:
 
     def _run(self, rows: Iterable[Any]) -> None:
         plan, convert, skip = self.plan, self.plan.convert, self.skip
+        event_ids = plan.event_ids
         pending: list[Pending] = []
         index = 0
         row_no = self.first_row - 1
@@ -162,6 +166,8 @@ class Pipeline:
                     cleaned = self._clean(row_no, data, replay, kept)
                     if cleaned is not None:
                         sid = cleaned.get("source_id") or row_hash(plan.raw(row))
+                        if event_ids and cleaned.get("source_id"):
+                            cleaned["event_id"] = sid
                         pending.append(Pending(row_no, sid, cleaned, row))
             if len(pending) >= self.batch_size or index == skip:
                 self._flush(pending, index, replay)

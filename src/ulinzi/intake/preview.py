@@ -24,7 +24,7 @@ from ulinzi.intake.formats.base import Plan
 from ulinzi.intake.imports import ImportFailed, open_import
 from ulinzi.intake.pipeline import Pipeline
 from ulinzi.intake.progress import Progress
-from ulinzi.intake.store import Counts, Pending, Store
+from ulinzi.intake.store import Counts, Held, Pending, Store
 
 ROWS = 10
 SHOWN_TEXT = 80
@@ -45,14 +45,17 @@ class ColumnUse:
 @dataclass
 class PreviewRow:
     row: int
-    outcome: str  # created, updated, unchanged, rejected, blank
+    outcome: str  # created, updated, unchanged, held, rejected, blank
     cells: list[str] = field(default_factory=list)
     problems: list[rejectlog.Reject] = field(default_factory=list)
+    # held: what it would change in its record (field, old, new), applied if confirmed.
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
 class Preview:
     fmt: str
+    dataset: str
     container: str
     encoding: str
     size: int
@@ -84,9 +87,12 @@ class _KeptRejects(rejectlog.CsvLog):
 class _Recording(Store):
     """The dry-run store, noting what each one-row batch would do to the database."""
 
-    def __init__(self, organisation_id: int, raw_of: Callable[[Any], dict[str, Any]]) -> None:
-        super().__init__(organisation_id, None, raw_of, "preview")
+    def __init__(
+        self, organisation_id: int, raw_of: Callable[[Any], dict[str, Any]], dataset: str
+    ) -> None:
+        super().__init__(organisation_id, None, raw_of, "preview", dataset)
         self.outcomes: dict[int, tuple[str, dict[str, Any]]] = {}
+        self.held: dict[int, Held] = {}
 
     def write(
         self,
@@ -98,10 +104,14 @@ class _Recording(Store):
         dry_run: bool = False,
     ) -> Counts:
         got = super().write(batch, rejects, counts, rows_done, dry_run=True)
+        self.held.update((h.row, h) for h in got.held_samples)
         for item in batch:
             outcome = "accepted"
             if len(batch) == 1:
-                outcome = "created" if got.created else "updated" if got.updated else "unchanged"
+                outcome = (
+                    "created" if got.created else "updated" if got.updated
+                    else "held" if got.held else "unchanged"
+                )  # fmt: skip
             self.outcomes[item.row] = (outcome, {**item.cleaned, "source_id": item.source_id})
         return got
 
@@ -115,19 +125,22 @@ def preview_file(
     domain: str | None = None,
     encoding: str | None = None,
     rows: int = ROWS,
+    dataset: str | None = None,
 ) -> Preview:
     """Open ``path`` as an import would and dry-run its first ``rows`` data rows.
 
     Raises :class:`ImportFailed` (one message) when the file cannot be imported.
     """
-    opened = open_import(path=path, fmt=fmt, mapping=mapping, domain=domain, encoding=encoding)
+    opened = open_import(
+        path=path, fmt=fmt, mapping=mapping, domain=domain, encoding=encoding, dataset=dataset
+    )
     plan, info = opened.plan, opened.info
     taken: list[Any] = []
     log = _KeptRejects()
     try:
         quiet = Progress(opened.source, enabled=False, label="")
         pipeline = Pipeline(organisation_id, plan, None, 1, quiet, log, opened.first_row)
-        store = _Recording(organisation_id, plan.raw)
+        store = _Recording(organisation_id, plan.raw, plan.dataset)
         pipeline.store = store
         counts = pipeline.run(_tee(itertools.islice(opened.rows, rows), taken))
         more = next(opened.rows, None) is not None
@@ -149,6 +162,7 @@ def preview_file(
     shown = [f for f in EDITABLE_FIELDS if any(v.get(f) not in (None, "", []) for *_, v in results)]
     return Preview(
         fmt=plan.fmt,
+        dataset=plan.dataset,
         container=info.container,
         encoding=info.encoding,
         size=info.size,
@@ -158,7 +172,13 @@ def preview_file(
         notes=list(plan.notes),
         fields=shown,
         rows=[
-            PreviewRow(row, outcome, [display(v.get(f), f) for f in shown], by_row.get(row, []))
+            PreviewRow(
+                row,
+                outcome,
+                [display(v.get(f), f) for f in shown],
+                by_row.get(row, []),
+                _diff(store.held.get(row)),
+            )
             for row, outcome, v in results
         ],
         problems=log.items,
@@ -169,6 +189,14 @@ def preview_file(
 
 # Fields whose values are codes (besides those of FIELD_VOCABS), shown as their labels.
 WORDED_FIELDS = ("types", "resources", "country", "occurred_precision")
+
+
+def _diff(held: Held | None) -> list[tuple[str, str, str]]:
+    if held is None:
+        return []
+    return [
+        (name, display(old, name), display(new, name)) for name, (old, new) in held.changes.items()
+    ]
 
 
 def _tee(rows: Iterable[Any], taken: list[Any]) -> Iterator[Any]:
@@ -210,10 +238,21 @@ def column_uses(plan: Plan) -> list[ColumnUse]:
 def _bound(column: str, target: str) -> ColumnUse:
     if target == "x_country_name":
         return ColumnUse(column, "field", "country", _("country name, used when no code is given"))
+    if target.startswith("v|"):
+        shown = " ".join(p for p in target.split("|")[1:] if p)
+        return ColumnUse(column, "field", f"victims: {shown}")
     if target.startswith("x_"):
         note = _("used to work out types, resources or cause")
         return ColumnUse(column, "derived", target[2:].replace("_", " "), note)
     return ColumnUse(column, "field", target)
+
+
+def _victims(item: dict[str, Any]) -> str:
+    from ulinzi.vocab.registry import label
+
+    who = label("victim_group", str(item.get("group", "")))
+    more = ", ".join(str(item[k]) for k in ("sex", "age") if item.get(k))
+    return f"{who} ({item.get('kind')}{', ' + more if more else ''}): {item.get('count')}"
 
 
 def display(value: Any, name: str = "") -> str:
@@ -223,6 +262,8 @@ def display(value: Any, name: str = "") -> str:
 
     if value is None:
         return ""
+    if name == "victims" and isinstance(value, list):
+        return "; ".join(_victims(v) for v in value if isinstance(v, dict))
     if name in WORDED_FIELDS or name in FIELD_VOCABS:
         return change_value(value, name)
     if isinstance(value, list | tuple):

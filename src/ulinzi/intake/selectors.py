@@ -52,5 +52,6 @@ def progress(run: ImportRun) -> dict[str, Any]:
         "unchanged": run.unchanged,
         "rejected": run.rejected,
         "blank": run.blank,
+        "held": run.held,
         "message": run.message,
     }

@@ -5,6 +5,7 @@ transaction, so a batch is either wholly written (and counted) or not at all."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,29 @@ from ulinzi.intake.models import ImportRun
 
 SENSITIVE = ("narrative",)
 RETRIES = 3
+HELD_SAMPLES = 50
+MANY_FIELDS = 3  # at least this many, and half the fields the row gives, are "many"
+KEPT_WHOLE = "(previous version kept)"
+SKIPPED_IN_PREVIOUS = frozenset({"id", "organisation"})
+
+
+@dataclass
+class Held:
+    """A row held back: it would change its record's domain or many of its fields.
+    ``changes`` is field → (old, new), sensitive fields shown only as changed."""
+
+    row: int
+    source_id: str
+    changes: dict[str, tuple[Any, Any]]
+
+    def line(self) -> str:
+        shown = "; ".join(f"{k}: {_short(a)} → {_short(b)}" for k, (a, b) in self.changes.items())
+        return f"row {self.row} ({self.source_id}): {shown}"
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(_jsonable(value))
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 @dataclass
@@ -43,7 +67,9 @@ class Counts:
     rejected: int = 0
     blank: int = 0
     rows_done: int = 0
+    held: int = 0
     samples: list[rejectlog.Reject] = field(default_factory=list)
+    held_samples: list[Held] = field(default_factory=list)
     # Values left out of rows that were kept: (column, value, reason) → rows.
     kept: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
@@ -51,15 +77,29 @@ class Counts:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.held += other.held
+        room = HELD_SAMPLES - len(self.held_samples)
+        if room > 0:
+            self.held_samples.extend(other.held_samples[:room])
 
     def snapshot(self) -> Counts:
         return Counts(
-            self.created, self.updated, self.unchanged, self.rejected, self.blank, self.rows_done
+            self.created,
+            self.updated,
+            self.unchanged,
+            self.rejected,
+            self.blank,
+            self.rows_done,
+            self.held,
         )
 
 
 def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+    if isinstance(value, date):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
 
 
 def _in_limit() -> int:
@@ -83,11 +123,15 @@ class Store:
         run: ImportRun | None,
         raw_of: Callable[[Any], dict[str, Any]],
         label: str,
+        dataset: str = "",
+        apply_changes: bool = False,
     ) -> None:
         self.organisation_id = organisation_id
+        self.dataset = dataset
+        self.apply_changes = apply_changes
         self.run = run
         self.raw_of = raw_of
-        self.writer = IncidentWriter(organisation_id)
+        self.writer = IncidentWriter(organisation_id, dataset)
         self.in_limit = _in_limit()
         self.created_change = json.dumps({"imported": [None, label]}, ensure_ascii=False)
 
@@ -101,7 +145,7 @@ class Store:
         for start in range(0, len(ids), self.in_limit):
             chunk = ids[start : start + self.in_limit]
             rows = Incident.objects.filter(
-                organisation_id=self.organisation_id, source_id__in=chunk
+                organisation_id=self.organisation_id, dataset=self.dataset, source_id__in=chunk
             ).values("pk", "source_id", "raw_source", *sorted(names))
             found.update({r["source_id"]: r for r in rows})
         return found
@@ -144,11 +188,12 @@ class Store:
         run.unchanged = counts.unchanged + got.unchanged
         run.rejected = counts.rejected
         run.blank = counts.blank
+        run.held = counts.held + got.held
         run.rows_done = rows_done
         run.checkpoint_at = timezone.now()
         run.save(
             update_fields=[
-                "created", "updated", "unchanged", "rejected", "blank", "rows_done",
+                "created", "updated", "unchanged", "rejected", "blank", "held", "rows_done",
                 "checkpoint_at",
             ]
         )  # fmt: skip
@@ -186,12 +231,27 @@ class Store:
             if not changes:
                 got.unchanged += 1
                 continue
+            if not self.apply_changes and self._many(changes, item.cleaned):
+                got.held += 1
+                if len(got.held_samples) < HELD_SAMPLES:
+                    got.held_samples.append(Held(item.row, item.source_id, _shown_diff(changes)))
+                continue
             got.updated += 1
             if not dry_run:
                 self._update(before["pk"], item, raw, changes)
         if new and not dry_run:
             self.writer.insert(new)
         return got
+
+    @staticmethod
+    def _many(changes: dict[str, Any], cleaned: dict[str, Any]) -> bool:
+        """Whether ``changes`` rewrites the record rather than correcting it: another
+        domain, or many of the fields the row gives (the source row not counted)."""
+        if "domain" in changes:
+            return True
+        changed = len(changes) - ("raw_source" in changes)
+        given = len(cleaned) - ("source_id" in cleaned)
+        return changed >= max(MANY_FIELDS, (given + 1) // 2)
 
     @staticmethod
     def _changes(
@@ -211,21 +271,41 @@ class Store:
     def _update(self, pk: Any, item: Pending, raw: dict[str, Any], changes: dict[str, Any]) -> None:
         values = {name: new for name, (_, new) in changes.items()}
         values["updated_at"] = timezone.now()
+        previous = _whole(pk)
         Incident.objects.filter(pk=pk).update(**values, version=F("version") + 1)
         if "types" in changes or "resources" in changes:
             incident = Incident.objects.only("pk", "types", "resources").get(pk=pk)
             services.sync_terms(incident)
         facts.refresh([pk])
         shown = {
-            name: ["(hidden)", "(changed)"]
-            if name in SENSITIVE
-            else (
-                ["(previous source row)", f"row {item.row}"]
-                if name == "raw_source"
-                else [_jsonable(old), _jsonable(new)]
-            )
-            for name, (old, new) in changes.items()
+            name: list(pair) if name != "raw_source" else [KEPT_WHOLE, f"row {item.row}"]
+            for name, pair in _shown_diff(changes).items()
         }
         IncidentChange.objects.create(
-            incident_id=pk, action="imported", changes=shown, reason=f"re-import, row {item.row}"
+            incident_id=pk,
+            action="imported",
+            changes=shown,
+            reason=f"re-import, row {item.row}",
+            previous=previous,
         )
+
+
+def _shown_diff(changes: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Old → new per field as history and previews show it: sensitive fields only as
+    changed, the source row as replaced."""
+    out: dict[str, tuple[Any, Any]] = {}
+    for name, (old, new) in changes.items():
+        if name in SENSITIVE:
+            out[name] = ("(hidden)", "(changed)")
+        elif name == "raw_source":
+            out[name] = ("(source row)", "(new source row)")
+        else:
+            out[name] = (_jsonable(old), _jsonable(new))
+    return out
+
+
+def _whole(pk: Any) -> dict[str, Any]:
+    """Every field of the record as it is now, as JSON (kept, encrypted, in its history)."""
+    names = [f.attname for f in Incident._meta.concrete_fields if f.name not in SKIPPED_IN_PREVIOUS]
+    row = Incident.objects.filter(pk=pk).values(*names).get()
+    return {name: _jsonable(value) for name, value in row.items()}

@@ -135,6 +135,7 @@ def stage(
     mapping: UploadedFile | None = None,
     domain: str = "",
     encoding: str = "",
+    dataset: str = "",
 ) -> Upload:
     """Keep an uploaded file (and its mapping) privately until it is confirmed."""
     if organisation.pk not in policies.import_orgs(actor):
@@ -154,6 +155,7 @@ def stage(
             "format": fmt,
             "domain": domain,
             "encoding": encoding,
+            "dataset": dataset,
             "mapping_name": safe_name(mapping.name or "") if mapping is not None else "",
             "staged_at": timezone.now().isoformat(),
             "run": None,
@@ -200,6 +202,7 @@ def preview(upload: Upload) -> Preview:
             mapping=upload.mapping,
             domain=meta.get("domain") or None,
             encoding=meta.get("encoding") or None,
+            dataset=meta.get("dataset") or None,
         )
     except ImportFailed as exc:
         raise ImportFailed(_message(upload, exc)) from exc
@@ -224,13 +227,15 @@ def discard(upload: Upload) -> None:
         shutil.rmtree(upload.folder, ignore_errors=True)
 
 
-def confirm(*, actor: Actor, upload: Upload) -> tuple[ImportRun, bool]:
+def confirm(*, actor: Actor, upload: Upload, apply_changes: bool = False) -> tuple[ImportRun, bool]:
     """Queue the import of a previewed upload; returns the run and whether it is new.
+    ``apply_changes``: the user confirmed the rows that rewrite records already held.
 
     Confirming twice, or a file already queued or running for the organisation, gives
     the run that exists.
     """
     meta = upload.meta
+    meta["apply_changes"] = "1" if apply_changes else ""
     if not meta.get("sha256"):
         raise NotFound(_("Preview the file before importing it."))
     if meta.get("run"):
@@ -274,7 +279,7 @@ def confirm(*, actor: Actor, upload: Upload) -> tuple[ImportRun, bool]:
 
 
 def _choices(meta: dict[str, Any]) -> dict[str, str]:
-    keys = ("format", "domain", "encoding", "mapping_name")
+    keys = ("format", "domain", "encoding", "mapping_name", "dataset", "apply_changes")
     return {k: str(meta.get(k) or "") for k in keys}
 
 
@@ -318,6 +323,8 @@ def execute(run_id: int) -> dict[str, Any]:
             encoding=choices.get("encoding") or None,
             progress=False,
             run_id=run.pk,
+            dataset=choices.get("dataset") or None,
+            apply_changes=choices.get("apply_changes") == "1",
         )
     except ImportBusy:
         return {"run": run_id, "status": "busy"}

@@ -62,6 +62,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             fmt=form.cleaned_data["format"],
             mapping=form.cleaned_data.get("mapping"),
             domain=form.cleaned_data.get("domain") or "",
+            dataset=form.cleaned_data.get("dataset") or "",
             encoding=form.cleaned_data.get("encoding") or "",
         )
         try:
@@ -89,7 +90,9 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return _forbidden(request)
     try:
         staged = uploads.get(who, request.POST.get("token", ""))
-        run, new = uploads.confirm(actor=who, upload=staged)
+        run, new = uploads.confirm(
+            actor=who, upload=staged, apply_changes=request.POST.get("apply_changes") == "1"
+        )
     except NotAllowed as exc:
         return _forbidden(request, str(exc))
     except NotFound as exc:

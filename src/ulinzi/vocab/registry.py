@@ -24,6 +24,9 @@ DOMAIN_TYPES: dict[str, str] = {
     "gbv": "gbv_type",
     "seah": "seah_type",
     "protection": "protection_type",
+    "education_attack": "education_attack_type",
+    "aid_security": "aid_security_type",
+    "food_security": "food_security_type",
 }
 
 
@@ -53,6 +56,7 @@ class Term:
     code: str
     labels: dict[str, str]
     aliases: tuple[str, ...] = ()
+    part_of: str = ""  # the code of the term this one is a part of (a subgroup), if any
 
     def label(self, language: str | None = None) -> str:
         lang = (language or get_language() or "en")[:2]
@@ -108,7 +112,12 @@ def all_vocabularies() -> dict[str, Vocabulary]:
     for path in sorted(DATA_DIR.glob("*.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
         terms = tuple(
-            Term(code=t["code"], labels=t["labels"], aliases=tuple(t.get("aliases", ())))
+            Term(
+                code=t["code"],
+                labels=t["labels"],
+                aliases=tuple(t.get("aliases", ())),
+                part_of=t.get("part_of", ""),
+            )
             for t in raw["terms"]
         )
         out[raw["vocabulary"]] = Vocabulary(

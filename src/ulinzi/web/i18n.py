@@ -8,12 +8,12 @@ from functools import cache
 import pycountry
 from django.utils.translation import get_language
 
-from ulinzi.geo.countries import all_countries, country
+from ulinzi.geo.countries import all_countries, country, places_outside_iso
 
-# Names the ISO catalogue does not translate.
+# Names the ISO catalogue does not translate (and those of places outside ISO 3166).
 _EXTRA: dict[str, dict[str, str]] = {
-    "XKX": {"ar": "كوسوفو"},
     "TUR": {"ar": "تركيا", "fr": "Turquie", "es": "Turquía"},
+    **{code: dict(p["names"]) for code, p in places_outside_iso().items()},  # type: ignore[call-overload]
 }
 
 

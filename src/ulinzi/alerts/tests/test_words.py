@@ -29,9 +29,8 @@ def test_history_actions_and_reasons_are_words(language: str) -> None:
     with translation.override(language):
         for action in ("imported", "linked", "unlinked"):
             assert filters.history_action(action) != action
-        assert filters.change_value("(previous source row)", "raw_source") != (
-            "(previous source row)"
-        )
+        for marker in ("(previous source row)", "(previous version kept)"):
+            assert filters.change_value(marker, "raw_source") != marker
         reason = filters.history_reason("re-import, row 12")
         assert "12" in reason and "re-import" not in reason
         rule = filters.history_reason(

@@ -116,7 +116,9 @@ def test_imports_and_reimports_keep_the_copy(db: Any, tmp_path: Path, settings: 
     rows[3] = "EV-3,2024-05-05,COD,Ituri,militarization,7,1,Changed\n"
     second = tmp_path / "second.csv"
     second.write_text(HXL + "".join(rows), encoding="utf-8")
-    assert run_import(path=second, **kwargs).updated == 1
+    # Nearly every field of EV-3 changes: held until confirmed, then applied.
+    assert run_import(path=second, **kwargs).held == 1
+    assert run_import(path=second, apply_changes=True, **kwargs).updated == 1
     _in_step()
     fact = IncidentFact.objects.get(incident__source_id="EV-3")
     assert (facts.country_name(fact.country), fact.killed) == ("COD", 7)

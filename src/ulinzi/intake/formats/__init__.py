@@ -2,7 +2,9 @@
 
 ``ssa``: the WHO SSA public export. ``hxl``: a header row followed by HXL hashtags.
 ``csv``/``xlsx`` (plain tables): columns named like incident fields, or a mapping file.
-``kobo``: KoboToolbox/ODK JSON submissions.
+``kobo``: KoboToolbox/ODK JSON submissions. A JSON list of flat records whose keys are a
+spreadsheet's headers (Insecurity Insight's API: "Date", "Country ISO", "SiND Event ID"…)
+is read as that spreadsheet: each record a row, its keys the header.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ulinzi.intake import values
 from ulinzi.intake.formats import hxl, kobo, mapped, ssa
 from ulinzi.intake.formats.base import Plan, UnusableHeader
 from ulinzi.intake.formats.mapped import Mapping
+from ulinzi.intake.formats.names import header_target
 from ulinzi.intake.readers import Source
 
 FORMATS = ("auto", "ssa", "hxl", "csv", "xlsx", "kobo")
@@ -39,6 +42,12 @@ def open_plan(
         sample = list(itertools.islice(rows, KOBO_SAMPLE))
         if not sample:
             raise UnusableHeader("the JSON holds no submissions")
+        if fmt != "kobo" and not mapping.columns and is_table(sample):
+            keys = list(dict.fromkeys(str(k) for record in sample for k in record))
+            table = hxl.plan(keys, None, mapping.values, domain, mapping.date_formats)
+            table.fmt = "json-table"
+            table.key_by_name(keys)
+            return table, itertools.chain(sample, rows), 1
         return kobo.KoboPlan(sample, mapping, domain), itertools.chain(sample, rows), 1
     for _ in range(mapping.header_row - 1):
         next(rows, None)
@@ -67,6 +76,23 @@ def open_plan(
     if fmt == "hxl" and tags is None:
         result.notes.append("no row of HXL hashtags under the header: matched header texts")
     return result, rows, first
+
+
+def is_table(sample: list[Any]) -> bool:
+    """Whether JSON records are rows of a table: flat (no nested values, no Kobo/ODK
+    metadata) with keys that name a date and a country as headers do (a Kobo question
+    path such as ``incident/date`` names neither)."""
+    keys: set[str] = set()
+    for record in sample:
+        if not isinstance(record, dict):
+            return False
+        if any(isinstance(v, dict | list) for v in record.values()):
+            return False
+        keys.update(str(k) for k in record)
+    if any(k.startswith("_") for k in keys) or keys & kobo.METADATA:
+        return False
+    targets = {header_target(k) for k in keys}
+    return "occurred_on" in targets and bool(targets & {"country", "x_country_name"})
 
 
 __all__ = ["FORMATS", "Mapping", "Plan", "UnusableHeader", "container_for", "open_plan"]

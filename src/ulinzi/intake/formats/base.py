@@ -60,11 +60,20 @@ class Plan:
     finish: Finisher | None = None
     header_rows: int = 1
     text_rows: bool = False  # every cell is text (CSV): raw rows need no conversion
+    dataset: str = ""  # the organisation's dataset the rows belong to (see intake.datasets)
+    event_ids: bool = False  # the source id is also the publisher's cross-dataset event id
 
     def __post_init__(self) -> None:
         for b in self.bindings:
             self.field_columns.setdefault(b.target, b.column)
         self._keys = raw_keys(self.header)
+        self._steps = [(b.key, b.column, b.target, b.convert) for b in self.bindings]
+
+    def key_by_name(self, keys: Sequence[str]) -> None:
+        """Read rows given as dicts (JSON records, ``keys`` their header) instead of lists."""
+        for b in self.bindings:
+            if isinstance(b.key, int):
+                b.key = keys[b.key]
         self._steps = [(b.key, b.column, b.target, b.convert) for b in self.bindings]
 
     def convert(self, row: Any) -> tuple[dict[str, Any], list[Problem]]:
@@ -102,9 +111,12 @@ class Plan:
 
     def describe(self) -> list[str]:
         """Lines telling which column became what, and what was not understood."""
-        lines = [f"format: {self.fmt}"]
+        lines = [f"format: {self.fmt}", f"dataset: {self.dataset or '(default)'}"]
         for b in self.bindings:
-            lines.append(f"  {b.column!r} → {b.target}")
+            target = b.target
+            if target.startswith("v|"):
+                target = "victims: " + " ".join(p for p in target.split("|")[1:] if p)
+            lines.append(f"  {b.column!r} → {target}")
         for name, value in self.defaults.items():
             lines.append(f"  (every row) {name} = {value}")
         for column, why in self.ignored.items():
@@ -218,7 +230,7 @@ def converter_for(
     it is: :func:`complete` finishes both once the row's domain is known.
     """
     extra = extra or {}
-    if target in COUNT_TARGETS:
+    if target in COUNT_TARGETS or target.startswith("v|"):
         return values.Memo(values.count)
     if target in ("lat", "lon"):
         return values.number

@@ -17,6 +17,7 @@ from typing import Any
 
 from ulinzi.intake import values
 from ulinzi.intake.formats import inference
+from ulinzi.intake.formats import victims as victim_counts
 from ulinzi.intake.formats.base import (
     Binding,
     Plan,
@@ -29,7 +30,6 @@ from ulinzi.intake.formats.base import (
 )
 from ulinzi.intake.formats.names import (
     IGNORED,
-    UNFIELDED_COUNTS,
     header_domain,
     header_target,
     normalise,
@@ -292,14 +292,9 @@ def assemble(
         )
     resolver = TypeResolver((extra or {}).get("types"))
     counts_given = {t for t in used if t in inference.COUNT_TARGETS}
-    partial = {
-        UNFIELDED_COUNTS[normalise(label)]
-        for label in ignored
-        if normalise(label) in UNFIELDED_COUNTS
-    }
-    for kind in sorted(partial - counts_given):
-        notes.append(f"no total {kind}: the file counts people Ulinzi has no field for")
-    counts_given |= partial
+    groups = victim_counts.Groups(used, counts_given)
+    notes.extend(groups.notes)
+    counts_given |= groups.no_total
     infer = inference.Inferrer(set(used), extra)
     name_col = used.get("x_country_name", "")
     iso_col = used.get("country", "")
@@ -315,6 +310,7 @@ def assemble(
                     why = f"{iso_col} is empty and this " if iso_col else ""
                     problems.append(Problem(name_col, name, f"{why}{exc}", "country"))
         complete(data, problems, result, resolver)
+        groups.collect(data)
         sum_totals(data, counts_given)
         infer(data, problems)
 

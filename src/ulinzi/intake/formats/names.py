@@ -7,6 +7,7 @@ rest are spellings seen in partners' files, the Insecurity Insight columns among
 from __future__ import annotations
 
 from ulinzi.incidents.validation import EDITABLE_FIELDS
+from ulinzi.vocab import registry
 
 _SPELLINGS: dict[str, tuple[str, ...]] = {
     "source_id": (
@@ -74,6 +75,11 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "x_ctx_covid": ("covid-19-related violence", "covid 19 related violence"),
     "x_ctx_ebola": ("ebola-related violence", "ebola related violence"),
     "x_ctx_vaccination": ("vaccination-related violence", "vaccination related violence"),
+    # Survivors of sexual violence: how many, deaths following it, their sex and age.
+    "v|survivors|affected||": ("number of reported victims", "number of victims"),
+    "v|survivors|killed||": ("reported deaths following the sexual violence",),
+    "x_victim_sex": ("survivor or victim sex", "victim sex", "survivor sex"),
+    "x_victim_age": ("adult or minor", "victim age group"),
 }  # fmt: skip
 
 IGNORED: dict[str, str] = {
@@ -88,23 +94,23 @@ IGNORED: dict[str, str] = {
     "organization": "the organisation is the one given with --org",
     "status": "imported incidents start as submitted",
 }
-# Counts of people Ulinzi has no field for yet (header → the kind counted). The total of
-# that kind is then not the sum of the groups it has fields for.
-UNFIELDED_COUNTS: dict[str, str] = {
-    "aid workers killed": "killed",
-    "aid health workers killed": "killed",
-    "educators killed": "killed",
-    "students killed": "killed",
-}
-for _header, _kind in UNFIELDED_COUNTS.items():
-    IGNORED[_header] = f"a count of people Ulinzi has no field for yet (so no total {_kind})"
-
 # Headers only files of one domain carry: with no domain column, they say the file's.
 DOMAIN_HEADERS: dict[str, str] = {
     "type of sv": "gbv",
     "sv context": "gbv",
     "location where sexual violence was committed": "gbv",
     "reported deaths following the sexual violence": "gbv",
+    # Insecurity Insight's food-security flag column (its dataset's own marker).
+    "foodsecurity": "food_security",
+    # Counts only its aid-worker (KIKA) files carry (the explosive-weapons file has
+    # "Aid Workers Killed" beside other sectors' counts, and a sector column).
+    "aid workers injured": "aid_security",
+    "aid workers kidnapped": "aid_security",
+    "aid workers arrested": "aid_security",
+    # Its education files' indicators (GCPEA categories).
+    "attacks on schools": "education_attack",
+    "attacks on universities": "education_attack",
+    "military occupation of education facility": "education_attack",
 }
 
 HEADERS: dict[str, str] = {name: name for name in EDITABLE_FIELDS}
@@ -124,7 +130,34 @@ _NORMALISED = {normalise(k): v for k, v in HEADERS.items()}
 
 def header_target(text: str) -> str | None:
     """The target a header text names, or ``None``."""
-    return _NORMALISED.get(normalise(text))
+    name = normalise(text)
+    return _NORMALISED.get(name) or victim_target(name)
+
+
+VICTIM_KINDS = {
+    "killed": "killed", "injured": "injured", "kidnapped": "abducted", "abducted": "abducted",
+    "arrested": "arrested", "detained": "detained",
+}  # fmt: skip
+SEX_WORDS = {"female": "female", "male": "male"}
+
+
+def victim_target(name: str) -> str | None:
+    """``"female aid workers killed"`` → ``"v|aid_workers|killed|female|"``: a count of a
+    group of the ``victim_group`` vocabulary ("[sex] <group> <kind>"), or ``None``."""
+    group_words, _, kind_word = name.rpartition(" ")
+    kind = VICTIM_KINDS.get(kind_word)
+    if kind is None or not group_words:
+        return None
+    first, _, rest = group_words.partition(" ")
+    sex = SEX_WORDS.get(first, "")
+    group = registry.get("victim_group").match(rest if sex else group_words)
+    return f"v|{group}|{kind}|{sex}|" if group else None
+
+
+def victim_key(target: str) -> tuple[str, str, str, str]:
+    """A ``v|…`` target as (group, kind, sex, age)."""
+    _, group, kind, sex, age = target.split("|")
+    return group, kind, sex, age
 
 
 def header_domain(text: str) -> str | None:

@@ -18,15 +18,20 @@ import pytest
 
 from ulinzi.incidents.models import Incident
 from ulinzi.intake.imports import ImportFailed, run_import
-from ulinzi.intake.models import ImportReject
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EWM = FIXTURES / "insecurity_insight_explosive_weapons_sample.xlsx"
 CRSV = FIXTURES / "insecurity_insight_crsv_2024.xlsx"
 FOOD = FIXTURES / "insecurity_insight_food_security_2020_2024.xlsx"
 MAP = FIXTURES / "insecurity_insight_health_care_interactive_map_sample.xlsx"
-# The sectors of the explosive-weapons file that are domains Ulinzi records.
-SECTORS = {"health care": "health_care_attack", "protection": "protection"}
+# The sectors of the explosive-weapons file and the domains that record them.
+SECTORS = {
+    "health care": "health_care_attack",
+    "protection": "protection",
+    "education": "education_attack",
+    "aid operations": "aid_security",
+    "food security": "food_security",
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -53,25 +58,20 @@ def _domains() -> Counter[str]:
 
 def test_a_sector_column_puts_each_row_in_its_own_domain(org: Any) -> None:
     rows = _sheet(EWM, tag_row=True)
-    expected: dict[str, str | None] = {}
+    expected: dict[str, str] = {}
     for row in rows:
-        pieces = [p.strip().lower() for p in str(row["Sector Affected"] or "").split(",")]
-        expected[str(row["SiND Event ID"])] = next(
-            (SECTORS[p] for p in pieces if p in SECTORS), None
-        )
+        first = str(row["Sector Affected"] or "").split(",")[0].strip().lower()
+        expected[str(row["SiND Event ID"])] = SECTORS[first]
     assert len(expected) == len(rows)  # one row per event id in this sample
+    assert {"education_attack", "aid_security"} <= set(expected.values())
     result = _import(EWM)
-    assert result.rejected == sum(1 for d in expected.values() if d is None) > 0
-    assert _domains() == Counter(d for d in expected.values() if d is not None)
-    assert {i.source_id: i.domain for i in Incident.objects.all()} == {
-        sid: d for sid, d in expected.items() if d is not None
-    }
-    assert set(ImportReject.objects.values_list("column", flat=True)) == {"Sector Affected"}
+    assert (result.created, result.rejected) == (len(rows), 0)
+    assert _domains() == Counter(expected.values())
+    assert {i.source_id: i.domain for i in Incident.objects.all()} == expected
     # Health workers killed are stored; the file also counts students, educators and aid
     # workers, which have no field: no total "killed" is made up from one group.
-    kept = {str(r["SiND Event ID"]): r for r in rows if expected[str(r["SiND Event ID"])]}
     stored = sum(i.killed_health_workers or 0 for i in Incident.objects.all())
-    assert stored == sum(int(r["Health Workers Killed"] or 0) for r in kept.values())
+    assert stored == sum(int(r["Health Workers Killed"] or 0) for r in rows)
     assert not Incident.objects.filter(killed__isnull=False).exists()
 
 
@@ -93,16 +93,30 @@ def test_sexual_violence_file_is_gbv_and_keeps_every_row(org: Any) -> None:
     assert Incident.objects.exclude(perpetrator="").count() == given
 
 
-def test_a_file_that_does_not_say_its_domain_asks_for_it(org: Any) -> None:
+def test_the_food_security_file_says_its_own_domain(org: Any) -> None:
     rows = _sheet(FOOD, tag_row=False)
-    with pytest.raises(ImportFailed, match="no column gives the domain of the incidents: pass"):
-        _import(FOOD)  # "Weapon Carried/Used" is no reason to call it health care
-    assert not Incident.objects.exists()
-    result = _import(FOOD, domain="protection")
+    result = _import(FOOD)  # "Weapon Carried/Used" is no reason to call it health care
     assert (result.created, result.rejected) == (len(rows), 0)
-    assert _domains() == Counter({"protection": len(rows)})
+    assert _domains() == Counter({"food_security": len(rows)})
+    assert "domain food_security for every row: column 'FoodSecurity' says so" in "\n".join(
+        result.plan
+    )
     spellings = {k[1] for k in result.kept if k[0] == "Reported Perpetrator"}
     assert not spellings  # "Foreign Forces - Military", "Host Government: Military" known
+
+
+def test_a_file_that_does_not_say_its_domain_asks_for_it(org: Any, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(FOOD)
+    book.worksheets[0].delete_cols(
+        [c.value for c in book.worksheets[0][1]].index("FoodSecurity") + 1
+    )
+    path = tmp_path / "no_flag.xlsx"
+    book.save(path)
+    with pytest.raises(ImportFailed, match="no column gives the domain of the incidents: pass"):
+        _import(path)
+    assert not Incident.objects.exists()
+    result = _import(path, domain="protection")
+    assert result.rejected == 0 and _domains() == Counter({"protection": result.created})
 
 
 def test_interactive_map_layout_reads_its_own_spellings(org: Any) -> None:

@@ -259,7 +259,8 @@ def test_confirm_queues_a_task_that_imports_with_progress(user: Any, settings: A
     assert done == {
         "id": run.pk, "status": "done", "status_label": "Done", "finished": True,
         "percent": 100, "rows_done": 12, "imported": 10, "created": 10, "updated": 0,
-        "unchanged": 0, "rejected": 2, "blank": 0, "message": "", "worker_seen": False,
+        "unchanged": 0, "rejected": 2, "blank": 0, "held": 0, "message": "",
+        "worker_seen": False,
     }  # fmt: skip
     html = client.get(f"/imports/{run.pk}/").content.decode()
     assert f'href="/imports/{run.pk}/rejects.csv"' in html and "Atlantis" in html
@@ -392,3 +393,39 @@ def test_old_unconfirmed_uploads_are_swept(user: Any, settings: Any) -> None:
     assert not (root / old).exists() and (root / new).exists()
     answer = client.post("/imports/confirm/", {"token": old})
     assert answer["Location"] == "/imports/" and not ImportRun.objects.exists()
+
+
+def test_a_rewrite_is_shown_as_a_diff_and_applied_only_when_confirmed(user: Any) -> None:
+    client = signed_in(user, "monitor")
+    rows = [*HXL_HEADER, *hxl_rows(3)]
+    post = client.post(
+        "/imports/confirm/", {"token": token_of(post_file(client, "a.csv", csv_bytes(rows)))}
+    )
+    assert post.status_code == 302 and drain() == 1
+    first = Incident.objects.get(source_id="EV-000000")
+    # The same ids, now said to be protection incidents, with another story each.
+    for row in rows[2:]:
+        row[4], row[7] = "", f"Retold {row[0]}."
+    page = post_file(client, "b.csv", csv_bytes(rows), domain="protection")
+    html = unescape(page.content.decode())
+    assert [r.outcome for r in page.context["preview"].rows] == ["held"] * 3
+    assert "changes its record: confirm" in html and "Attack on health care" in html
+    assert "Retold" not in html  # the narrative's diff says only that it changed
+    client.post("/imports/confirm/", {"token": token_of(page)})
+    assert drain() == 1
+    run = ImportRun.objects.latest("pk")
+    assert (run.held, run.updated) == (3, 0)
+    assert client.get(f"/imports/{run.pk}/progress/").json()["held"] == 3
+    first.refresh_from_db()
+    assert first.domain == "health_care_attack"
+
+    page = post_file(client, "c.csv", csv_bytes(rows), domain="protection")
+    client.post("/imports/confirm/", {"token": token_of(page), "apply_changes": "1"})
+    assert drain() == 1
+    run = ImportRun.objects.latest("pk")
+    assert (run.held, run.updated) == (0, 3)
+    first.refresh_from_db()
+    assert first.domain == "protection" and first.narrative == "Retold EV-000000."
+    change = first.changes.filter(action="imported").last()
+    assert change is not None and change.previous is not None
+    assert change.previous["domain"] == "health_care_attack"

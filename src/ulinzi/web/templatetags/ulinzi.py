@@ -153,6 +153,8 @@ def change_value(value: Any, field: str) -> str:
         return _("(changed)")
     if value == "(previous source row)":
         return _("(previous source row)")
+    if value == "(previous version kept)":
+        return _("(previous version kept)")
     if field == "raw_source" and _ROW.match(str(value)):
         return _("row %(n)s") % {"n": _ROW.match(str(value)).group(1)}  # type: ignore[union-attr]
     if field in FIELD_VOCABS:

@@ -13,7 +13,7 @@
   }
 
   function show(data) {
-    ["rows_done", "imported", "created", "updated", "unchanged", "rejected", "blank"].forEach(
+    ["rows_done", "imported", "created", "updated", "unchanged", "rejected", "blank", "held"].forEach(
       function (name) {
         var el = field(name);
         if (el) {
