@@ -194,7 +194,8 @@ class IncidentWriter:
                 rec["occurred_on"] = fact["occurred_on"] = rec["occurred_on"].isoformat()
             rec["types"] = dumps(types)
             rec["resources"] = dumps(resources)
-            rec["victims"] = dumps(cleaned.get("victims") or [])
+            victims = cleaned.get("victims")
+            rec["victims"] = dumps(victims) if victims else "[]"
             rec["raw_source"] = encrypt(dumps(raw, ensure_ascii=False))
             if rec["narrative"]:
                 rec["narrative"] = encrypt(rec["narrative"])
