@@ -1,4 +1,8 @@
-"""``ulinzi link [--since DATE] [--country ISO3]``: link duplicate reports across sources."""
+"""``ulinzi link [--since DATE] [--country ISO3]``: link duplicate reports across sources.
+
+``ulinzi link sample --n 200 --between who-ssa insecurity-insight``: draw a stratified
+random sample of scored pairs into the review queue; ``ulinzi link precision``: the
+precision per score band estimated from the decisions on it (docs/linkage.md)."""
 
 from __future__ import annotations
 
@@ -14,10 +18,75 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--country", help="only this country (ISO3)")
     parser.add_argument("--since", type=date.fromisoformat, help="only incidents from this date")
     parser.add_argument(
-        "--threshold", type=float, default=None, help="match probability that links (0.9)"
+        "--threshold",
+        type=float,
+        default=None,
+        help="match probability (weighed against competing candidates) that links (0.5)",
     )
     parser.add_argument("--queue", action="store_true", help="run it in the background worker")
     parser.set_defaults(handler=run)
+    actions = parser.add_subparsers(dest="action", metavar="{sample,precision}")
+    sample = actions.add_parser(
+        "sample", help="draw a stratified random sample of scored pairs for clerical review"
+    )
+    sample.add_argument("--n", type=int, default=200, help="pairs to draw (200)")
+    sample.add_argument(
+        "--between", nargs="+", default=[], metavar="ORG",
+        help="only pairs of two of these organisations (codes)",
+    )  # fmt: skip
+    sample.add_argument("--country", help="only this country (ISO3)")
+    sample.add_argument("--since", type=date.fromisoformat, help="only incidents from this date")
+    sample.add_argument("--seed", type=int, default=2026)
+    sample.set_defaults(handler=draw_sample)
+    estimate = actions.add_parser(
+        "precision", help="precision per score band from the decisions on a clerical sample"
+    )
+    estimate.add_argument("--sample", type=int, help="sample id (the latest)")
+    estimate.set_defaults(handler=show_precision)
+
+
+def draw_sample(args: argparse.Namespace) -> int:
+    from ulinzi.analysis.linkage import sample
+    from ulinzi.common.problems import InvalidInput
+
+    try:
+        drawn = sample.draw(
+            n=args.n, organisations=tuple(args.between), country=args.country,
+            since=args.since, seed=args.seed,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps({"sample": drawn.pk, "model": drawn.model_note, "bands": drawn.bands},
+                     indent=2))  # fmt: skip
+    print(f"{sum(b['drawn'] for b in drawn.bands.values())} pairs queued for review, marked as "
+          f"sample {drawn.pk}; decide them at /linkage/review/?sample={drawn.pk}")  # fmt: skip
+    return 0
+
+
+def show_precision(args: argparse.Namespace) -> int:
+    from ulinzi.analysis.linkage import sample
+    from ulinzi.analysis.linkage.models import ClericalSample
+
+    qs = ClericalSample.objects.all()
+    chosen = qs.filter(pk=args.sample).first() if args.sample else qs.first()
+    if chosen is None:
+        print("no clerical sample: draw one with 'ulinzi link sample'", file=sys.stderr)
+        return 1
+    result = sample.precision(chosen)
+    print(f"sample {chosen.pk} ({chosen.created_at:%Y-%m-%d}), threshold {chosen.threshold}")
+    print(f"{'band':<12}{'pairs':>8}{'drawn':>7}{'decided':>9}{'same':>6}  precision (95 % CI)")
+    for band in result["bands"]:
+        ci = band.interval
+        shown = (f"{band.precision:.2f} ({ci[0]:.2f}-{ci[1]:.2f})"
+                 if band.precision is not None and ci else "no decisions yet")  # fmt: skip
+        print(f"{band.label:<12}{band.pairs:>8}{band.drawn:>7}{band.decided:>9}"
+              f"{band.confirmed:>6}  {shown}")  # fmt: skip
+    linked = result["linked_precision"]
+    print("precision of the links (bands at or above the threshold, weighed by pairs): "
+          + (f"{linked:.3f}" if linked is not None else "not known until each such band "
+             "has decisions"))  # fmt: skip
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from ulinzi.analysis.linkage import policies, selectors, services, tasks
+from ulinzi.analysis.linkage import policies, review, selectors, tasks
 from ulinzi.analysis.linkage.models import ReviewPair
 from ulinzi.analysis.linkage.schemas import (
     EstimateOut,
@@ -103,7 +103,7 @@ def review_pair(request: HttpRequest, pair_id: int) -> dict[str, Any]:
 def decide(request: HttpRequest, pair_id: int, payload: DecisionIn) -> dict[str, Any]:
     who = actor(request)
     pair = selectors.review_pair(who, pair_id)
-    services.decide(actor=who, pair=pair, decision=payload.decision, note=payload.note)
+    review.decide(actor=who, pair=pair, decision=payload.decision, note=payload.note)
     return pair_out(pair)
 
 

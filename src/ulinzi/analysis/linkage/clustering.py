@@ -8,6 +8,9 @@
    between them stays at or above the threshold. This stops one weak link chaining two
    incidents together. Confirmed pairs count as certain; a merge that would put a split
    pair in one cluster never happens, even through other reports.
+3. Two reports of one source that reports each event once (``exclusive``) never share a
+   cluster: within a group of three or more, a merge that would bring two of them
+   together does not happen (it is as if they were split).
 """
 
 from __future__ import annotations
@@ -31,11 +34,14 @@ def cluster(
     cohesion: float = 0.5,
     confirmed: Iterable[Pair] = (),
     split: Iterable[Pair] = (),
+    exclusive: Sequence[str | None] | None = None,
 ) -> np.ndarray:
     """Cluster label per id (same label = same incident).
 
     ``pairs`` has ``unique_id_l``, ``unique_id_r`` and ``match_probability`` for every
     scored pair (including pairs below the threshold, which weigh against merging).
+    ``exclusive`` gives, per id, a label (its source) of which a cluster holds at most
+    one, or None.
     """
     index = {uid: i for i, uid in enumerate(ids)}
     n = len(index)
@@ -82,17 +88,23 @@ def cluster(
         component = int(comp[s])
         nodes = order[starts[component] : starts[component + 1]].tolist()
         edges = zip(ea[s:e], eb[s:e], ep[s:e], ex[s:e], strict=True)
-        for members in _average_linkage(nodes, edges, cohesion):
+        kinds = {v: exclusive[v] for v in nodes if exclusive[v] is not None} if exclusive else {}
+        for members in _average_linkage(nodes, edges, cohesion, kinds):
             labels[members] = next_label
             next_label += 1
     return labels
 
 
 def _average_linkage(
-    nodes: list[int], edges: Iterable[tuple[int, int, float, bool]], threshold: float
+    nodes: list[int],
+    edges: Iterable[tuple[int, int, float, bool]],
+    threshold: float,
+    kinds: dict[int, str] | None = None,
 ) -> list[list[int]]:
-    """Merge groups in order of mean cross-pair probability while it is >= threshold."""
+    """Merge groups in order of mean cross-pair probability while it is >= threshold;
+    never two groups that each hold a node of one kind (``kinds``), unless confirmed."""
     members = {v: [v] for v in nodes}
+    held: dict[int, set[str]] = {v: {k} for v, k in (kinds or {}).items()}
     # stats[(x, y)] = [sum of probabilities, number of scored pairs, banned?] for roots x<y
     stats: dict[tuple[int, int], list[float]] = {}
     for a, b, p, x in edges:
@@ -124,8 +136,11 @@ def _average_linkage(
             continue
         if -neg < threshold:
             break
+        if current[2] >= 0 and held.get(a, set()) & held.get(b, set()):
+            continue  # two reports of one exclusive source: never one incident
         # merge b into a
         members[a].extend(members.pop(b))
+        held.setdefault(a, set()).update(held.pop(b, set()))
         stats.pop((a, b))
         for c in neighbours.pop(b) - {a}:
             sb = stats.pop((min(b, c), max(b, c)), [0.0, 0.0, 0.0])

@@ -109,12 +109,16 @@ def _em(linker: Linker, frame: pd.DataFrame) -> None:
             if found < MIN_SESSION_PAIRS:
                 failures.append(f"EM blocked on {rule}: {found} pairs")
                 continue
+            # A session that fails leaves Splink's settings without the comparisons it
+            # blocked on: keep them, so the next alternative and the model have them all.
+            saved = linker._settings_obj.core_model_settings.copy()
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(
                     rule, estimate_without_term_frequencies=True
                 )
                 break
             except (ValueError, SplinkException, ZeroDivisionError) as exc:
+                linker._settings_obj.core_model_settings = saved
                 failures.append(f"EM blocked on {rule}: {exc}")
         else:
             raise TrainingFailed("; ".join(failures))
@@ -269,7 +273,9 @@ def predict(
     start = time.perf_counter()
     scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     # Splink leaves out a comparison the data gave no value to (e.g. no facility names).
-    names = [c for c in COMPARISONS if f"gamma_{c}" in {col.name for col in scored.columns}]
+    # (Splink gives its column names quoted.)
+    present = {col.name.strip('"') for col in scored.columns}
+    names = [c for c in COMPARISONS if f"gamma_{c}" in present]
     mw_cols = [f"round(mw_{c}, 3) AS mw_{c}" for c in names]
     gamma_cols = [f"gamma_{c}" for c in names]
     cols = ", ".join(["match_probability", "match_weight", *gamma_cols, *mw_cols])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import splink.comparison_library as cl
-from splink import SettingsCreator, block_on
+from splink import SettingsCreator
 from splink.comparison_level_library import CustomLevel, ElseLevel, NullLevel
 from splink.internals.dialects import SplinkDialect
 
@@ -77,22 +77,23 @@ def _location(jw: str) -> cl.CustomComparison:
     )
 
 
+COUNTS = (("killed_l", "killed_r"), ("injured_l", "injured_r"),
+          ("killed_hw_l", "killed_hw_r"), ("injured_hw_l", "injured_hw_r"))  # fmt: skip
+
+
 def _casualties() -> cl.CustomComparison:
-    """Killed and injured, each compared only where both reports record it (a count a
-    source does not record is unknown, not 0). Equal counts with people hurt weigh more
-    than two reports of nobody hurt, and more the rarer the counts are."""
-    pairs = (("killed_l", "killed_r"), ("injured_l", "injured_r"))
+    """Killed and injured, in all and among health workers, each compared only where
+    both reports record it (a count a source does not record is unknown, not 0; one
+    source may count only health workers, another everyone). Equal counts with people
+    hurt weigh more than two reports of nobody hurt, and more the rarer the counts are."""
 
     def each(test: str) -> str:
         return " AND ".join(f"({a} IS NULL OR {b} IS NULL OR {test.format(a=a, b=b)})"
-                            for a, b in pairs)  # fmt: skip
+                            for a, b in COUNTS)  # fmt: skip
 
-    comparable = " OR ".join(f"({a} IS NOT NULL AND {b} IS NOT NULL)" for a, b in pairs)
+    comparable = " OR ".join(f"({a} IS NOT NULL AND {b} IS NOT NULL)" for a, b in COUNTS)
     same = f"({comparable}) AND {each('{a} = {b}')}"
-    hurt = (
-        "greatest(coalesce(killed_l, 0) + coalesce(injured_l, 0), "
-        "coalesce(killed_r, 0) + coalesce(injured_r, 0))"
-    )
+    hurt = " OR ".join(f"({a} IS NOT NULL AND {b} IS NOT NULL AND {a} >= 1)" for a, b in COUNTS)
     close = each("abs({a} - {b}) <= greatest(1, 0.25 * greatest({a}, {b}))")
     return cl.CustomComparison(
         output_column_name="casualties",
@@ -107,7 +108,7 @@ def _casualties() -> cl.CustomComparison:
             CustomLevel("counts_key_l = counts_key_r", "same counts, someone hurt").configure(
                 tf_adjustment_column="counts_key", tf_adjustment_weight=1.0
             ),
-            CustomLevel(f"{same} AND {hurt} >= 1", "same counts where both record them"),
+            CustomLevel(f"{same} AND ({hurt})", "same counts where both record them"),
             CustomLevel(same, "same counts, nobody hurt"),
             CustomLevel(close, "close counts"),
             ElseLevel(),
@@ -143,7 +144,6 @@ def prediction_blocking() -> list[Any]:
     has only month precision. Each such route is written twice, the sparse report on
     either side, so the database filters that side before it joins."""
     coarse = "(l.precision <> 'day' OR r.precision <> 'day')"
-    base = ("country", "domain")
     same = "l.country = r.country AND l.domain = r.domain"
     two_sources = "l.source <> r.source"
     sparse_routes = [
@@ -151,21 +151,32 @@ def prediction_blocking() -> list[Any]:
         for key, extra in (("bin_a", ""), ("bin_b", ""), ("ym", f" AND {coarse}"))
         for side in ("l", "r")
     ]
-    return [
-        block_on(*base, "admin1_key", "bin_a"),
-        block_on(*base, "admin1_key", "bin_b"),
-        block_on(*base, "place_key", "bin_a"),
-        block_on(*base, "geo_cell", "bin_a"),
-        block_on(*base, "day_num", "facility_key"),
-        (
-            "l.country = r.country AND l.domain = r.domain AND l.admin1_key = r.admin1_key "
-            f"AND l.ym = r.ym AND {coarse}"
-        ),
+    keyed = (
+        ("admin1_key", "bin_a"), ("admin1_key", "bin_b"), ("place_key", "bin_a"),
+        ("geo_cell", "bin_a"), ("day_num", "facility_key"),
+    )  # fmt: skip
+    routes = [
+        *(f"{same} AND {_equal(*keys)}" for keys in keyed),
+        f"{same} AND l.admin1_key = r.admin1_key AND l.ym = r.ym AND {coarse}",
         # Same day and the same killed and injured (someone hurt), wherever it happened:
         # meets two reports whose place names do not agree.
         f"{same} AND {two_sources} AND l.day_num = r.day_num AND l.counts_key = r.counts_key",
         *sparse_routes,
     ]
+    return [f"{route} AND {NOT_OWN_DISTINCT}" for route in routes]
+
+
+def _equal(*columns: str) -> str:
+    return " AND ".join(f"l.{c} = r.{c}" for c in columns)
+
+
+# Not two records of one source that names its records by event, with two different
+# ids: by that source's own word two events, never a pair to score, train on or link.
+# (``own_source`` is the source of such a record, else NULL; written without the
+# ``source`` column, which EM would then leave untrained.)
+NOT_OWN_DISTINCT = (
+    "coalesce(l.own_source <> r.own_source OR l.source_record = r.source_record, TRUE)"
+)
 
 
 def settings(dialect: str = "duckdb") -> SettingsCreator:
@@ -185,7 +196,7 @@ def settings(dialect: str = "duckdb") -> SettingsCreator:
 # comparisons. Each session is a list of alternatives tried in order, each alternative
 # columns to be equal and an extra SQL condition: data without facility names learns the
 # date from pairs of two sources with the same casualty counts (two or more hurt) in
-# the same quarter instead.
+# the same quarter instead, or else from reports alone in their day and province.
 TrainingBlock = tuple[tuple[str, ...], str]
 TRAINING_SESSIONS: tuple[tuple[TrainingBlock, ...], ...] = (
     ((("country", "domain", "day_num"), ""),),
@@ -195,6 +206,12 @@ TRAINING_SESSIONS: tuple[tuple[TrainingBlock, ...], ...] = (
             ("country", "domain", "counts_key", "quarter"),
             "l.source <> r.source AND coalesce(l.killed, 0) + coalesce(l.injured, 0) >= 2",
         ),
+        # Neither: two sources' only reports of a day in one province, a quarter apart
+        # at most, that agree on the perpetrator.
+        (
+            ("country", "domain", "admin1_key", "perpetrator", "bin_a"),
+            "l.source <> r.source AND l.alone_place AND r.alone_place",
+        ),
     ),
 )
 
@@ -202,7 +219,7 @@ TRAINING_SESSIONS: tuple[tuple[TrainingBlock, ...], ...] = (
 def training_rule(block: TrainingBlock) -> str:
     """The SQL of one EM session's blocking."""
     columns, extra = block
-    rule = " AND ".join(f"l.{c} = r.{c}" for c in columns)
+    rule = f"{_equal(*columns)} AND {NOT_OWN_DISTINCT}"
     return f"{rule} AND {extra}" if extra else rule
 
 
@@ -210,13 +227,19 @@ def training_rule(block: TrainingBlock) -> str:
 # estimate the prior that two random reports match: same day, province and facility;
 # or, where a facility name is missing, same day, the same killed and injured counts
 # (someone hurt), two different sources and the same province (or none, when one
-# report has nothing below the country).
-DETERMINISTIC = (
-    "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num "
-    "AND l.admin1_key = r.admin1_key AND l.facility_name = r.facility_name",
-    "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num "
-    "AND l.counts_key = r.counts_key AND l.source <> r.source "
+# report has nothing below the country); or two sources whose only reports of that day
+# in that province (or, for a report with nothing below the country, in that country)
+# agree on the perpetrator and, where both record them, the counts.
+_SAME_DAY = "l.country = r.country AND l.domain = r.domain AND l.day_num = r.day_num"
+DETERMINISTIC = tuple(f"{rule} AND {NOT_OWN_DISTINCT}" for rule in (
+    f"{_SAME_DAY} AND l.admin1_key = r.admin1_key AND l.facility_name = r.facility_name",
+    f"{_SAME_DAY} AND l.counts_key = r.counts_key AND l.source <> r.source "
     "AND (l.facility_name IS NULL OR r.facility_name IS NULL) "
     "AND (l.sparse OR r.sparse OR l.admin1_key = r.admin1_key)",
-)
+    f"{_SAME_DAY} AND l.source <> r.source AND l.perpetrator = r.perpetrator AND "
+    "((l.alone_place AND r.alone_place AND l.admin1_key = r.admin1_key) OR "
+    "((l.sparse OR r.sparse) AND l.alone_day AND r.alone_day)) AND "
+    "coalesce(l.killed = r.killed, TRUE) AND coalesce(l.injured = r.injured, TRUE) AND "
+    "coalesce(l.killed_hw = r.killed_hw, TRUE) AND coalesce(l.injured_hw = r.injured_hw, TRUE)",
+))  # fmt: skip
 DETERMINISTIC_RECALL = 0.4

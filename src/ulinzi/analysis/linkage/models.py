@@ -80,9 +80,31 @@ class ClusterMember(models.Model):
         return f"{self.incident_id} → {self.canonical_id}"
 
 
+class ClericalSample(models.Model):
+    """A stratified random sample of scored pairs put into the review queue, so that
+    people's decisions on it estimate the linkage's precision per score band
+    (:mod:`.sample`)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    seed = models.BigIntegerField()
+    # Organisation codes whose pairs were sampled (empty: every pair of two sources).
+    organisations = models.JSONField(default=list, blank=True)
+    # Per band ("0.50-0.70"): pairs scored in it and pairs drawn from it.
+    bands = models.JSONField(default=dict, blank=True)
+    threshold = models.FloatField()
+    model_note = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"clerical sample {self.pk}"
+
+
 class ReviewPair(models.Model):
     """A pair of reports whose match probability fell in the uncertain band, or a pair a
-    coordinator decided on. Decisions bind every later run."""
+    coordinator decided on, or one drawn into a clerical sample. Decisions bind every
+    later run."""
 
     class Decision(models.TextChoices):
         PENDING = "", _("Pending")
@@ -104,6 +126,11 @@ class ReviewPair(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     note = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    sample = models.ForeignKey(
+        ClericalSample, null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs"
+    )
+    # The score band the pair was drawn from (its score then; later runs may move it).
+    sample_band = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["-match_probability", "id"]

@@ -14,12 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ulinzi.analysis.linkage import clustering, engine, standardise
+from ulinzi.analysis.linkage import candidates, clustering, engine, standardise
 
-# Pairs at or above THRESHOLD link (subject to cluster cohesion); pairs in the REVIEW band
-# are shown to coordinators. Pairs below FLOOR are not kept at all.
-THRESHOLD = 0.9
-COHESION = 0.6
+# Pairs whose probability, weighed against competing candidates (:mod:`.candidates`),
+# is at or above THRESHOLD link: more likely one incident than not (subject to cluster
+# cohesion). Pairs in the REVIEW band are shown to coordinators. Pairs below FLOOR are
+# not kept at all.
+THRESHOLD = 0.5
+COHESION = 0.5
 REVIEW_BAND = (0.5, 0.95)
 FLOOR = 0.01
 
@@ -40,8 +42,21 @@ class Result:
         return [g for g in groups.values() if len(g) > 1]
 
     def review_pairs(self, band: tuple[float, float] = REVIEW_BAND) -> pd.DataFrame:
-        p = self.pairs["match_probability"]
-        return self.pairs[(p >= band[0]) & (p < band[1])]
+        """Pairs a person should decide: likely by their own evidence (pairwise
+        probability at or above the band's floor) yet not beyond doubt once weighed
+        against competing candidates (below its ceiling), and the best candidate of at
+        least one of their two reports (ties kept: a person tells them apart)."""
+        pairs = self.pairs
+        own = (
+            pairs["pair_probability"] if "pair_probability" in pairs else pairs["match_probability"]
+        )
+        ends = pd.concat([
+            pd.DataFrame({"uid": pairs["unique_id_l"], "p": own}),
+            pd.DataFrame({"uid": pairs["unique_id_r"], "p": own}),
+        ])  # fmt: skip
+        best = ends.groupby("uid")["p"].max()
+        top = own.ge(pairs["unique_id_l"].map(best)) | own.ge(pairs["unique_id_r"].map(best))
+        return pairs[own.ge(band[0]) & pairs["match_probability"].lt(band[1]) & top]
 
 
 def run(
@@ -62,6 +77,7 @@ def run(
     prediction = engine.predict(frame, threshold=FLOOR, model_json=model_json, fallback=fallback)
     seconds.update(prediction.seconds)
     start = time.perf_counter()
+    prediction.pairs = candidates.weigh(prediction.pairs, frame)
     ids = frame["unique_id"].tolist()
     labels = clustering.cluster(
         ids,
@@ -70,6 +86,7 @@ def run(
         cohesion=cohesion,
         confirmed=confirmed,
         split=split,
+        exclusive=candidates.exclusive_labels(frame),
     )
     seconds["cluster"] = time.perf_counter() - start
     return Result(

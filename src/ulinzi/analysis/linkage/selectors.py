@@ -12,8 +12,11 @@ from ulinzi.incidents import selectors as incident_selectors
 from ulinzi.incidents.models import Incident
 
 
-def review_queue(actor: Actor, *, decided: bool = False) -> QuerySet[ReviewPair]:
-    """Pairs the actor may decide (pending ones, or decided ones when ``decided``)."""
+def review_queue(
+    actor: Actor, *, decided: bool = False, sample: int | None = None
+) -> QuerySet[ReviewPair]:
+    """Pairs the actor may decide (pending ones, or decided ones when ``decided``; only
+    those of clerical sample ``sample`` when given)."""
     if not policies.can_review_any(actor):
         raise NotAllowed("only coordinators review linkage pairs")
     seen = incident_selectors.visible(policies.reviewer_actor(actor)).values("pk")
@@ -23,6 +26,8 @@ def review_queue(actor: Actor, *, decided: bool = False) -> QuerySet[ReviewPair]
         if decided
         else qs.filter(decision=ReviewPair.Decision.PENDING)
     )
+    if sample is not None:
+        qs = qs.filter(sample_id=sample)
     return qs.select_related("left__organisation", "right__organisation", "decided_by")
 
 

@@ -1,4 +1,5 @@
-"""Writes of the linkage: run it, apply clusters to incidents, record review decisions.
+"""Writes of the linkage: run it and apply its clusters to incidents (review decisions:
+:mod:`.review`).
 
 Applying clusters never deletes or rewrites a source report. Each non-canonical member
 gets status "duplicate" (its previous status is kept in :class:`ClusterMember` and
@@ -19,11 +20,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ulinzi.accounts.access import Actor
-from ulinzi.analysis.linkage import certainty, loading, pipeline, policies
+from ulinzi.analysis.linkage import certainty, loading, pipeline, review
 from ulinzi.analysis.linkage.models import ClusterMember, LinkRun, ReviewPair
-from ulinzi.audit import services as audit
-from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 from ulinzi.incidents import facts
 from ulinzi.incidents.models import Incident, IncidentChange, Status
 
@@ -43,7 +41,7 @@ class _Info:
     changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def _chunks(ids: Iterable[str], size: int = 5000) -> Iterable[list[Any]]:
+def chunks(ids: Iterable[str], size: int = 5000) -> Iterable[list[Any]]:
     """``ids`` in lists small enough for one ``IN (...)`` on every database."""
     items = list(ids)
     for start in range(0, len(items), size):
@@ -61,14 +59,14 @@ def latest_trained_model() -> tuple[dict[str, Any], str] | None:
     )
 
 
-def _expand(ids: set[str]) -> set[str]:
+def expand(ids: set[str]) -> set[str]:
     """Add every member of a cluster any of ``ids`` belongs to (clusters are re-made whole)."""
     canon: set[str] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         members = ClusterMember.objects.filter(incident_id__in=chunk)
         canon.update(str(c) for c in members.values_list("canonical_id", flat=True))
     extra: set[str] = set()
-    for chunk in _chunks(canon):
+    for chunk in chunks(canon):
         members = ClusterMember.objects.filter(canonical_id__in=chunk)
         extra.update(str(i) for i in members.values_list("incident_id", flat=True))
     return ids | extra
@@ -104,9 +102,9 @@ def run_linkage(
         qs = loading.scope(country=country, since=since)
         raw = loading.frame(qs)
         scope_ids = set(raw["unique_id"])
-        consider = _expand(scope_ids)
+        consider = expand(scope_ids)
         missing = consider - scope_ids
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing):
             extra = loading.frame(loading.scope().filter(pk__in=chunk))
             raw = extra if raw.empty else (raw if extra.empty else _concat(raw, extra))
         say(f"{len(raw):,} reports to link")
@@ -120,7 +118,7 @@ def run_linkage(
         )
         say(f"{len(result.pairs):,} pairs scored; {len(result.clusters()):,} clusters")
         linked, unlinked = apply_clusters(run, consider, result.clusters())
-        queued = _queue_review(run, result)
+        queued = review.queue(run, result)
         run.reports = len(raw)
         run.pairs = len(result.pairs)
         run.clusters = len(result.clusters())
@@ -178,7 +176,7 @@ def apply_clusters(
     Returns (reports newly marked duplicate or re-pointed, reports unlinked)."""
     consider = set(consider)
     info: dict[str, _Info] = {}
-    for chunk in _chunks(consider):
+    for chunk in chunks(consider):
         for row in Incident.objects.filter(pk__in=chunk).values(
             "id", "status", "certainty", "organisation_id", "created_at"
         ):
@@ -189,7 +187,7 @@ def apply_clusters(
                 verified=row["status"] == Status.VERIFIED,
                 created=row["created_at"],
             )
-    for chunk in _chunks(info):
+    for chunk in chunks(info):
         for member in ClusterMember.objects.filter(incident_id__in=chunk):
             info[str(member.incident_id)].member = member
             if member.prior_status == Status.VERIFIED:
@@ -257,7 +255,7 @@ def apply_clusters(
         if target != info[canon].certainty:
             _set(info[canon], "certainty", target)
             info[canon].changes["sources"] = [None, len({info[m].organisation for m in members})]
-    for chunk in _chunks(deletes):
+    for chunk in chunks(deletes):
         ClusterMember.objects.filter(incident_id__in=chunk).delete()
     ClusterMember.objects.bulk_create(
         upserts,
@@ -283,7 +281,7 @@ def _write_changes(run: LinkRun | None, info: dict[str, _Info], now: Any) -> Non
     changed = {uid: item for uid, item in info.items() if item.changes}
     if not changed:
         return
-    incidents = [i for chunk in _chunks(changed) for i in Incident.objects.filter(pk__in=chunk)]
+    incidents = [i for chunk in chunks(changed) for i in Incident.objects.filter(pk__in=chunk)]
     for incident in incidents:
         item = changed[str(incident.pk)]
         incident.status = item.status
@@ -312,91 +310,3 @@ def _write_changes(run: LinkRun | None, info: dict[str, _Info], now: Any) -> Non
             )
         )
     IncidentChange.objects.bulk_create(history, batch_size=BATCH)
-
-
-def _queue_review(run: LinkRun, result: pipeline.Result) -> int:
-    """Keep the uncertain pairs for review; decided pairs keep their decision."""
-    band = result.review_pairs()
-    mw_cols = [c for c in band.columns if c.startswith("mw_")]
-    labels = result.prediction.level_labels
-    existing: dict[tuple[str, str], tuple[int, str]] = {}
-    for chunk in _chunks(set(band["unique_id_l"])):
-        rows = ReviewPair.objects.filter(left_id__in=chunk).values_list(
-            "pk", "left_id", "right_id", "decision"
-        )
-        existing.update({(str(a), str(b)): (pk, d) for pk, a, b, d in rows})
-    new, updates = [], []
-    for row in band.itertuples(index=False):
-        evidence = [
-            {
-                "comparison": c[3:],
-                "level": labels.get(c[3:], {}).get(int(getattr(row, "gamma_" + c[3:])), ""),
-                "weight": float(getattr(row, c)),
-            }
-            for c in mw_cols
-        ]
-        key = (row.unique_id_l, row.unique_id_r)
-        fields = {
-            "match_probability": float(row.match_probability),
-            "match_weight": float(row.match_weight),
-            "evidence": evidence,
-            "run": run,
-        }
-        if key in existing:
-            pk, decision = existing[key]
-            if decision == ReviewPair.Decision.PENDING:
-                updates.append(ReviewPair(pk=pk, **fields))
-        else:
-            new.append(ReviewPair(left_id=key[0], right_id=key[1], **fields))
-    ReviewPair.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    ReviewPair.objects.bulk_update(
-        updates, ["match_probability", "match_weight", "evidence", "run"], batch_size=BATCH
-    )
-    return len(band)
-
-
-@transaction.atomic
-def decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str = "") -> ReviewPair:
-    """Confirm (same incident) or split (different incidents) a pair; applied at once to
-    the clusters of the two reports, and binding on every later run."""
-    if decision not in (ReviewPair.Decision.CONFIRMED, ReviewPair.Decision.SPLIT):
-        raise InvalidInput([FieldProblem("decision", "must be 'confirmed' or 'split'", decision)])
-    if not policies.can_review(actor, pair):
-        raise NotAllowed("only a coordinator of an organisation that sees both reports can decide")
-    pair.decision = decision
-    pair.note = (note or "").strip()[:2000]
-    pair.decided_by = actor.user
-    pair.decided_at = timezone.now()
-    pair.save()
-    _apply_decision(pair)
-    audit.record(
-        actor=actor,
-        action="update",
-        object_type="linkage_review_pair",
-        object_id=pair.pk,
-        owner_organisation=pair.left.organisation.code,
-        fields=["decision"],
-    )
-    return pair
-
-
-def _apply_decision(pair: ReviewPair) -> None:
-    """Re-make the clusters of the two reports now, with the decision as a constraint."""
-    left, right = str(pair.left_id), str(pair.right_id)
-    consider = _expand({left, right})
-    canonical = {
-        str(m.incident_id): str(m.canonical_id)
-        for m in ClusterMember.objects.filter(incident_id__in=list(consider))
-    }
-    groups: dict[str, set[str]] = {}
-    for uid in consider:
-        groups.setdefault(canonical.get(uid, uid), set()).add(uid)
-    cl, cr = canonical.get(left, left), canonical.get(right, right)
-    if pair.decision == ReviewPair.Decision.CONFIRMED and cl != cr:
-        groups[cl] |= groups.pop(cr)
-    elif pair.decision == ReviewPair.Decision.SPLIT and cl == cr:
-        # Take the one that is not the canonical out; the next run re-clusters properly.
-        out = right if cl != right else left
-        groups[cl].discard(out)
-        groups[out] = {out}
-    apply_clusters(None, consider, [sorted(g) for g in groups.values()])

@@ -36,6 +36,14 @@ RAW_COLUMNS = (
     "injured",
     "perpetrator",
 )
+# Optional: absent columns are read as not recorded.
+OPTIONAL_COLUMNS = (
+    # The source's own id of the record, when the source gave one that names an event
+    # (see :func:`ulinzi.analysis.linkage.loading.source_record`); None otherwise.
+    "source_record",
+    "killed_health_workers",
+    "injured_health_workers",
+)
 
 # Radius (km) within which a point of this precision may lie from the true place.
 PRECISION_KM = {
@@ -60,6 +68,13 @@ _FOLDS = (
     ("ph", "f"), ("ck", "k"), ("w", "v"), ("c", "k"), ("q", "k"), ("z", "s"),
 )  # fmt: skip
 _DROP = re.compile(r"[aeiouyh']")
+# Words that say which level of government a name is, not which place: "Chin State" and
+# "Chin", "Kherson Oblast" and "Kherson" are one province.
+_ADMIN_WORDS = re.compile(
+    r"\b(state|province|provincia|region|oblast|governorate|gouvernorat|muhafazah|wilaya|"
+    r"wilayah|prefecture|county|district|department|departement|departamento|"
+    r"municipality|division|territory|zone|raion|rayon|krai|kray)\b"
+)
 _REPEAT = re.compile(r"(.)\1+")
 
 
@@ -71,6 +86,16 @@ def normalise_text(value: object) -> str | None:
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _SPACES.sub(" ", _NON_ALNUM.sub(" ", text.replace("'", ""))).strip()
     return text or None
+
+
+def place_name(value: object) -> str | None:
+    """:func:`normalise_text` without the words that name an administrative level
+    (the name itself when nothing else is left)."""
+    text = normalise_text(value)
+    if text is None:
+        return None
+    bare = _SPACES.sub(" ", _ADMIN_WORDS.sub(" ", text)).strip()
+    return bare or text
 
 
 def skeleton(value: str | None) -> str | None:
@@ -124,13 +149,17 @@ def arrow_schema() -> object:
         "admin2_pcode": text, "place": text, "place_key": text, "lat": real, "lon": real,
         "geo_km": real, "geo_cell": text, "types": pa.list_(text), "facility_type": text,
         "facility_name": text, "facility_key": text, "killed": whole, "injured": whole,
-        "perpetrator": text, "counts_key": text, "sparse": pa.bool_(),
+        "killed_hw": whole, "injured_hw": whole, "perpetrator": text, "counts_key": text,
+        "sparse": pa.bool_(), "source_record": text, "exclusive": pa.bool_(),
+        "own_source": text,
+        "alone_day": pa.bool_(), "alone_place": pa.bool_(),
     }  # fmt: skip
     return pa.schema(list(columns.items()))
 
 
 def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     """The comparable frame: one row per report, columns named as the model expects."""
+    raw = raw.assign(**{c: None for c in OPTIONAL_COLUMNS if c not in raw})
     df = pd.DataFrame({"unique_id": raw["unique_id"].astype(str)})
     df["source"] = raw["organisation"].astype(str)
     df["domain"] = raw["domain"].astype(str)
@@ -149,7 +178,7 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     df["bin_a"] = (df["day_num"] // WINDOW_DAYS).astype("Int64")
     df["bin_b"] = ((df["day_num"] + WINDOW_DAYS // 2) // WINDOW_DAYS).astype("Int64")
 
-    admin1_name = _mapped(raw["admin1_name"], normalise_text)
+    admin1_name = _mapped(raw["admin1_name"], place_name)
     admin1_pcode = _clean_code(raw["admin1_pcode"])
     df["admin1_name"] = admin1_name
     df["admin1_pcode"] = admin1_pcode
@@ -157,7 +186,7 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     # skeleton when there is one, so a P-code-less source still meets the others.
     df["admin1_key"] = _mapped(admin1_name, skeleton).where(admin1_name.notna(), admin1_pcode)
     df["admin2_pcode"] = _clean_code(raw["admin2_pcode"])
-    df["place"] = _mapped(raw["admin2_name"], normalise_text)
+    df["place"] = _mapped(raw["admin2_name"], place_name)
     df["place_key"] = _mapped(df["place"], skeleton)
 
     lat = pd.to_numeric(raw["lat"], errors="coerce")
@@ -181,6 +210,10 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     df["facility_key"] = _mapped(facility, lambda v: (skeleton(v) or "")[:4] or None)
     df["killed"] = pd.to_numeric(raw["killed"], errors="coerce").astype("Int64")
     df["injured"] = pd.to_numeric(raw["injured"], errors="coerce").astype("Int64")
+    df["killed_hw"] = pd.to_numeric(raw["killed_health_workers"], errors="coerce").astype("Int64")
+    df["injured_hw"] = pd.to_numeric(raw["injured_health_workers"], errors="coerce").astype(
+        "Int64"
+    )
     df["perpetrator"] = _clean_code(raw["perpetrator"])
     # Same killed and injured, someone hurt: a key for the routes and training sessions
     # of reports that carry little else (a count nobody recorded is not 0 here).
@@ -196,4 +229,24 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
         & df["geo_cell"].isna()
         & df["facility_key"].isna()
     )
+    record = raw["source_record"].astype("string")
+    df["source_record"] = record.where(record.notna() & record.ne(""), None).astype(object)
+    # A source that names its records by event (an imported dataset with its own ids)
+    # records each event once: two of its records with different ids are two events.
+    df["exclusive"] = df["source_record"].notna()
+    df["own_source"] = df["source"].where(df["exclusive"], None)
+    _alone(df)
     return df
+
+
+def _alone(df: pd.DataFrame) -> None:
+    """``alone_day``: the only report of its source of that day in that country and
+    domain; ``alone_place``: the only one of that day in that province. Two such reports
+    of two sources that agree are near-certain pairs (:data:`model.DETERMINISTIC`)."""
+    day = df["day_num"]
+    for name, keys in (("alone_day", ["source", "country", "domain", "day_num"]),
+                       ("alone_place", ["source", "country", "domain", "day_num",
+                                        "admin1_key"])):  # fmt: skip
+        size = df.groupby(keys, dropna=False)["unique_id"].transform("size")
+        known = day.notna() & (df["admin1_key"].notna() if name == "alone_place" else True)
+        df[name] = (size.eq(1) & known).astype(bool)

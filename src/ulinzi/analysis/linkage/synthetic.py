@@ -5,7 +5,8 @@ health facilities) suffers incidents; several organisations each capture some of
 (with heterogeneous, dependent capture) and report them with the errors real reports
 carry: misspelt facility names, transliterated place names, dates a few days off or
 known only to the month, missing coordinates, casualty counts that differ, types missed.
-Every report carries ``true_id``, the incident it is about.
+Every report carries ``true_id``, the incident it is about. Each source reports an
+incident at most once, and numbers its reports (``source_record``), as a dataset does.
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ def generate(n_reports: int, *, seed: int = 7) -> pd.DataFrame:
         "unique_id", "true_id", "organisation", "domain", "types", "occurred_on",
         "occurred_precision", "country", "admin1_pcode", "admin1_name", "admin2_pcode",
         "admin2_name", "lat", "lon", "geo_precision", "facility_type", "facility_name",
-        "killed", "injured", "perpetrator", "certainty",
+        "killed", "injured", "perpetrator", "certainty", "source_record",
     )}  # fmt: skip
     for r in range(n):
         i, s = int(inc_idx[r]), int(src_idx[r])
@@ -217,6 +218,7 @@ def generate(n_reports: int, *, seed: int = 7) -> pd.DataFrame:
         rows["unique_id"].append(f"r{r}")
         rows["true_id"].append(i)
         rows["organisation"].append(SOURCES[s])
+        rows["source_record"].append(f"{SOURCES[s]}-{r}")
         rows["domain"].append("health_care_attack")
         rows["types"].append(types)
         rows["occurred_on"].append(day)

@@ -50,11 +50,15 @@ def load_synthetic(
             injured=_int(row["injured"]),
             perpetrator=row["perpetrator"],
             certainty=row["certainty"],
-            raw_source=(
-                {"facility_name": row["facility_name"]}
-                if isinstance(row["facility_name"], str)
-                else None
-            ),
+            # Imported as a source's dataset would be: the row, with its own id.
+            raw_source={
+                "id": row["unique_id"],
+                **(
+                    {"facility_name": row["facility_name"]}
+                    if isinstance(row["facility_name"], str)
+                    else {}
+                ),
+            },
         )
         incidents.append(incident)
         truth[str(incident.id)] = int(row["true_id"])

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ulinzi.accounts.access import actor_for
-from ulinzi.analysis.linkage import estimates, policies, selectors, services
+from ulinzi.analysis.linkage import estimates, policies, review, selectors
 from ulinzi.analysis.linkage.api import SUMMARY_FIELDS
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
@@ -44,12 +44,14 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not policies.can_review_any(who):
         return forbidden(request, _("Only coordinators review linkage pairs."))
     decided = request.GET.get("decided") == "1"
-    page = Paginator(selectors.review_queue(who, decided=decided), 30).get_page(
-        request.GET.get("page")
-    )
+    raw_sample = request.GET.get("sample", "")
+    sample = int(raw_sample) if raw_sample.isdigit() and len(raw_sample) < 10 else None
+    queue = selectors.review_queue(who, decided=decided, sample=sample)
+    page = Paginator(queue, 30).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "decided": decided,
+        "sample": sample,
         "latest": selectors.runs().first(),
         "queued": selectors.queued_runs(),
     }
@@ -83,7 +85,7 @@ def decide(request: HttpRequest, pair_id: int) -> HttpResponse:
     who = actor_for(request.user)
     try:
         pair = selectors.review_pair(who, pair_id)
-        services.decide(
+        review.decide(
             actor=who,
             pair=pair,
             decision=request.POST.get("decision", ""),

@@ -9,7 +9,7 @@ import pytest
 
 from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.models import Organisation
-from ulinzi.analysis.linkage import certainty, services
+from ulinzi.analysis.linkage import certainty, review, services
 from ulinzi.analysis.linkage.models import ClusterMember, ReviewPair
 from ulinzi.analysis.linkage.testing import load_synthetic
 from ulinzi.common.problems import InvalidInput, NotAllowed
@@ -50,13 +50,13 @@ def test_split_and_confirm_survive_a_rerun(linked: dict[str, int], user: Any) ->
     member = ClusterMember.objects.exclude(incident_id=models_f("canonical_id")).first()
     assert member is not None
     a, b = member.incident_id, member.canonical_id
-    split = services.decide(actor=coordinator, pair=_pair(a, b), decision="split")
+    split = review.decide(actor=coordinator, pair=_pair(a, b), decision="split")
     assert _canonical(a) != _canonical(b)
 
     lone = [i for i in Incident.objects.values_list("id", flat=True) if _canonical(i) == str(i)]
     lone = [i for i in lone if not ClusterMember.objects.filter(incident_id=i).exists()]
     c, d = lone[0], lone[1]
-    services.decide(actor=coordinator, pair=_pair(c, d), decision="confirmed")
+    review.decide(actor=coordinator, pair=_pair(c, d), decision="confirmed")
     assert _canonical(c) == _canonical(d)
     statuses = sorted(Incident.objects.filter(pk__in=[c, d]).values_list("status", flat=True))
     assert statuses == ["duplicate", "submitted"]
@@ -73,9 +73,9 @@ def test_only_a_coordinator_seeing_both_reports_decides(linked: dict[str, int], 
     ids = list(Incident.objects.values_list("id", flat=True)[:2])
     pair = _pair(*ids)
     with pytest.raises(NotAllowed):
-        services.decide(actor=actor_for(user("analyst")), pair=pair, decision="split")
+        review.decide(actor=actor_for(user("analyst")), pair=pair, decision="split")
     with pytest.raises(InvalidInput):
-        services.decide(actor=actor_for(user("coordinator")), pair=pair, decision="maybe")
+        review.decide(actor=actor_for(user("coordinator")), pair=pair, decision="maybe")
 
 
 def test_review_pages_for_coordinators_only(linked: dict[str, int], client: Any, user: Any) -> None:
@@ -130,14 +130,14 @@ def test_certainty_rises_with_independent_sources_and_falls_back_on_split(
     a = make_incident("monitor", certainty="possible", **common)
     b = make_incident("monitor2", certainty="possible", **common)
     coordinator = actor_for(user("coordinator"))
-    pair = services.decide(actor=coordinator, pair=_pair(a.pk, b.pk), decision="confirmed")
+    pair = review.decide(actor=coordinator, pair=_pair(a.pk, b.pk), decision="confirmed")
     canon = Incident.objects.get(pk=_canonical(a.pk))
     assert canon.certainty == "probable"
     assert IncidentChange.objects.filter(incident=canon, action="linked").exists()
     other = Incident.objects.get(pk=b.pk if canon.pk == a.pk else a.pk)
     assert other.status == "duplicate" and other.certainty == "possible"
     pair.refresh_from_db()
-    services.decide(actor=coordinator, pair=pair, decision="split")
+    review.decide(actor=coordinator, pair=pair, decision="split")
     canon.refresh_from_db()
     other.refresh_from_db()
     assert canon.certainty == "possible"

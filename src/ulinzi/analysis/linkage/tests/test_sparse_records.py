@@ -21,6 +21,8 @@ def _sample() -> pd.DataFrame:
     raw = pd.read_csv(SAMPLE, dtype={"unique_id": str}, keep_default_na=False)
     raw = raw.replace({"": None})
     raw["types"] = raw["types"].map(lambda v: v.split(";") if isinstance(v, str) else None)
+    # Both sources' rows were imported with their own ids (SSA Attack ID, SiND Event ID).
+    raw["source_record"] = raw["unique_id"]
     for column in standardise.RAW_COLUMNS:
         if column not in raw:
             raw[column] = None
