@@ -1,12 +1,14 @@
-"""Demo linkage: the same incidents reported by two organisations, and one finished run.
+"""Demo linkage: the same incidents reported by two organisations, one finished run,
+and a clerical sample of WHO SSA x Insecurity Insight pairs in the review queue.
 
-The public datasets of the demo share too little detail to link (docs/linkage.md), so
-Amani's monitor reports some of the grave violations and protection incidents that the
-cluster generated, as a second monitor who heard of the same event would: a third as
-they were, a third with the date a day or two off and a count that differs, a third a
-week off with the perpetrator unknown. The run links most of the first kind (the rest
-and most of the second wait for review) and keeps the third apart. Safe to run again:
-nothing is duplicated and no second run is made.
+The run links the public datasets (WHO SSA attacks to Insecurity Insight reports of the
+same day and country, docs/linkage.md). Beside them, Amani's monitor reports some of the
+grave violations and protection incidents that the cluster generated, as a second
+monitor who heard of the same event would: a third as they were, a third with the date a
+day or two off and a count that differs, a third a week off with the perpetrator
+unknown. The run links most of the first kind (the rest and most of the second wait for
+review) and keeps the third apart. Safe to run again: nothing is duplicated and no
+second run or sample is made.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from typing import Any
 
 from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.models import User
-from ulinzi.analysis.linkage import services
-from ulinzi.analysis.linkage.models import LinkRun
+from ulinzi.analysis.linkage import sample, services
+from ulinzi.analysis.linkage.models import ClericalSample, LinkRun
 from ulinzi.demo.generated import NARRATIVE
 from ulinzi.incidents import services as incidents
 from ulinzi.incidents.models import Incident
 
 ECHOES = 120
+SAMPLE = 200
+SAMPLED = ("who-ssa", "insecurity-insight")
 
 
 def _echo(n: int, original: Incident, rng: random.Random) -> dict[str, Any]:
@@ -83,4 +87,10 @@ def load(echo: Callable[[str], None]) -> LinkRun:
         f"linkage run {run.pk}: {run.reports} reports, {run.linked} linked, "
         f"{run.review_pairs} pairs to review"
     )
+    with_reports = Incident.objects.filter(organisation__code__in=SAMPLED)
+    present = set(with_reports.values_list("organisation__code", flat=True).distinct())
+    if present == set(SAMPLED) and not ClericalSample.objects.exists():
+        drawn = sample.draw(n=SAMPLE, organisations=SAMPLED)
+        queued = sum(b["drawn"] for b in drawn.bands.values())
+        echo(f"clerical sample {drawn.pk}: {queued} WHO SSA x Insecurity Insight pairs to review")
     return run

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -109,20 +109,44 @@ def _em(linker: Linker, frame: pd.DataFrame) -> None:
             if found < MIN_SESSION_PAIRS:
                 failures.append(f"EM blocked on {rule}: {found} pairs")
                 continue
+            if _session(linker, rule, failures):
+                break
+        else:
+            raise TrainingFailed("; ".join(failures))
+    linker._settings_obj._probability_two_random_records_match = prior
+
+
+UNDERFLOW = "below the minimum allowed"
+
+
+def _session(linker: Linker, rule: str, failures: list[str]) -> bool:
+    """One EM session; True when it ran. A level whose pairs are never matches (one
+    organisation's reports, in data where none repeats itself) has its m halved and
+    halved until it leaves what a float holds, which Splink refuses: then the session
+    is run again with fewer iterations, stopping before that (the level's m is floored
+    afterwards, :func:`_floor_m`)."""
+    settings = linker._settings_obj
+    original = settings.training_settings
+    full = original.max_iterations
+    try:
+        for iterations in (full, full // 2, full // 4):
             # A session that fails leaves Splink's settings without the comparisons it
-            # blocked on: keep them, so the next alternative and the model have them all.
-            saved = linker._settings_obj.core_model_settings.copy()
+            # blocked on: keep them, so the next try and the model have them all.
+            saved = settings.core_model_settings.copy()
+            settings.training_settings = replace(original, max_iterations=iterations)
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(
                     rule, estimate_without_term_frequencies=True
                 )
-                break
+                return True
             except (ValueError, SplinkException, ZeroDivisionError) as exc:
-                linker._settings_obj.core_model_settings = saved
-                failures.append(f"EM blocked on {rule}: {exc}")
-        else:
-            raise TrainingFailed("; ".join(failures))
-    linker._settings_obj._probability_two_random_records_match = prior
+                settings.core_model_settings = saved
+                if UNDERFLOW not in str(exc) or iterations == full // 4:
+                    failures.append(f"EM blocked on {rule}: {exc}")
+                    return False
+        return False
+    finally:
+        settings.training_settings = original
 
 
 M_FLOOR = 1e-3
