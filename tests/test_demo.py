@@ -34,7 +34,7 @@ def _seeded_for_alerts_and_linkage(settings: Any, mailbox: Path) -> None:
     from ulinzi.accounts.models import User
     from ulinzi.alerts.models import Alert, Delivery, Subscription
     from ulinzi.analysis.linkage import selectors as linkage
-    from ulinzi.analysis.linkage.models import ClusterMember, LinkRun
+    from ulinzi.analysis.linkage.models import ClericalSample, ClusterMember, LinkRun
     from ulinzi.commands import worker
 
     inboxes = Subscription.objects.filter(organisation__code__in=["cluster", "amani"])
@@ -54,6 +54,19 @@ def _seeded_for_alerts_and_linkage(settings: Any, mailbox: Path) -> None:
     assert ClusterMember.objects.exists()
     coordinator = actor_for(User.objects.get(username="coordinator"))
     assert linkage.review_queue(coordinator).count() >= 20
+    # The public datasets number their events: no cluster holds two reports of one of
+    # them; some SSA attacks are linked to an Insecurity Insight report.
+    codes = dict(ClusterMember.objects.values_list("incident_id", "incident__organisation__code"))
+    members: dict[Any, list[str]] = {}
+    for incident, canonical in ClusterMember.objects.values_list("incident_id", "canonical_id"):
+        members.setdefault(canonical, []).append(codes[incident])
+    for group in members.values():
+        assert group.count("who-ssa") <= 1 and group.count("insecurity-insight") <= 1, group
+    assert any({"who-ssa", "insecurity-insight"} <= set(g) for g in members.values())
+    # A clerical sample of 200 WHO SSA x Insecurity Insight pairs waits for review.
+    sample = ClericalSample.objects.get()
+    assert sample.pairs.count() == 200
+    assert linkage.review_queue(coordinator, sample=sample.pk).count() == 200
 
     alert = Alert.objects.get()
     emails = Delivery.objects.filter(alert=alert, channel="email")
