@@ -25,6 +25,16 @@ def _queue(count: int) -> None:
         send_deliveries.enqueue(delivery_ids=[])
 
 
+@pytest.fixture(autouse=True)
+def _own_queue_and_workers() -> None:
+    """Only this test's tasks and heartbeats (worker processes of other tests commit
+    theirs to the test database; removed here inside this test's transaction)."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
+    Heartbeat.objects.all().delete()
+
+
 @pytest.fixture
 def monitored(settings: Any) -> None:
     settings.ULINZI_MONITORING_TOKEN = TOKEN
