@@ -253,6 +253,9 @@ ULINZI_PERIODIC_CHECKS = ["ulinzi.alerts.tick.tick", "ulinzi.cases.tick.tick"]
 ULINZI_WORKER_HEARTBEAT_SECONDS = env.number("ULINZI_WORKER_HEARTBEAT_SECONDS", 10, minimum=0.1)
 ULINZI_WORKER_STALE_SECONDS = env.number("ULINZI_WORKER_STALE_SECONDS", 60, minimum=1)
 ULINZI_LINK_THREADS = env.integer("ULINZI_LINK_THREADS", 0, minimum=0)  # 0: every CPU
+# The linkage engine: DuckDB in the process, or Spark (local[N], or a cluster's master URL).
+ULINZI_LINK_ENGINE = env.choice("ULINZI_LINK_ENGINE", "duckdb", ("duckdb", "spark"))
+ULINZI_SPARK_MASTER = env.text("ULINZI_SPARK_MASTER", "")
 
 # Timings of alerts (alerts/conf.py), deconfliction, referrals and complaints.
 ULINZI_ALERT_ESCALATE_AFTER_MINUTES = env.number(

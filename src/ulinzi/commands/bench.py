@@ -20,6 +20,7 @@ BENCHES = {
     "import": "import_bench.py",
     "export": "export_bench.py",
     "linkage": "linkage_bench.py",
+    "linkage-engines": "linkage_engines_bench.py",
     "estimate": "estimate_bench.py",
     "load": "load_bench.py",
     "real-files": "real_files_bench.py",

@@ -1,4 +1,5 @@
-"""``ulinzi link [--since DATE] [--country ISO3]``: link duplicate reports across sources.
+"""``ulinzi link [--since DATE] [--country ISO3] [--engine spark [--spark-master URL]]``:
+link duplicate reports across sources.
 
 ``ulinzi link sample --n 200 --between who-ssa insecurity-insight``: draw a stratified
 random sample of scored pairs into the review queue; ``ulinzi link precision``: the
@@ -11,7 +12,7 @@ import json
 import sys
 from datetime import date
 
-HELP = "link duplicate incident reports across sources (Splink on DuckDB)"
+HELP = "link duplicate incident reports across sources (Splink on DuckDB or Spark)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +25,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="match probability (weighed against competing candidates) that links (0.5)",
     )
     parser.add_argument("--queue", action="store_true", help="run it in the background worker")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default=None,
+        help="where the model runs (default: ULINZI_LINK_ENGINE, else duckdb)",
+    )
+    parser.add_argument(
+        "--spark-master",
+        default=None,
+        help="Spark master URL, e.g. spark://host:7077 (default: ULINZI_SPARK_MASTER, "
+        "else local mode on this machine's cores)",
+    )
     parser.set_defaults(handler=run)
     actions = parser.add_subparsers(dest="action", metavar="{sample,precision}")
     sample = actions.add_parser(
@@ -90,14 +103,25 @@ def show_precision(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ulinzi.analysis.linkage import pipeline, services, tasks
+    from ulinzi.analysis.linkage import backends, pipeline, services, tasks
 
     if args.threshold is not None and not 0 < args.threshold < 1:
         print("--threshold must be between 0 and 1", file=sys.stderr)
         return 2
+    if args.spark_master and (args.engine or backends.configured().name) != "spark":
+        print("--spark-master needs --engine spark (or ULINZI_LINK_ENGINE=spark)", file=sys.stderr)
+        return 2
+    configured = backends.configured()
+    backend = backends.Backend(
+        args.engine or configured.name,
+        args.spark_master if args.spark_master is not None else configured.master,
+    )
     if args.queue:
         result = tasks.link_incidents.enqueue(
-            country=args.country or "", since=args.since.isoformat() if args.since else ""
+            country=args.country or "",
+            since=args.since.isoformat() if args.since else "",
+            engine=backend.name,
+            spark_master=backend.master,
         )
         print(f"queued linkage task {result.id}")
         return 0
@@ -106,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         since=args.since,
         threshold=args.threshold if args.threshold is not None else pipeline.THRESHOLD,
         progress=lambda line: print(line, flush=True),
+        backend=backend,
     )
     summary = {
         "run": linkage_run.pk,
@@ -118,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
         "review_pairs": linkage_run.review_pairs,
         "trained_on_this_data": linkage_run.trained,
         "model": linkage_run.training_note,
+        "engine": backend.name + (f" ({backend.master})" if backend.master else ""),
         "seconds": linkage_run.seconds,
     }
     print(json.dumps(summary, indent=2))

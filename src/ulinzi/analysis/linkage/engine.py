@@ -1,24 +1,24 @@
 """Run the Splink model on a prepared frame: train (or reuse) parameters, score pairs.
 
-DuckDB in-process is the engine here; :mod:`splink`'s Spark engine takes the same
-settings for a deployment that outgrows one machine (see ``docs/linkage.md``).
+DuckDB in-process is the default engine; Spark (:mod:`.backends`) runs the same model
+for a deployment that outgrows one machine (see ``docs/linkage.md``). Models are
+returned in DuckDB's SQL whichever engine trained them.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-import duckdb
 import pandas as pd
-from splink import DuckDBAPI, Linker, SettingsCreator
+from splink import Linker, SettingsCreator
 from splink.internals.exceptions import SplinkException
 
-from ulinzi.analysis.linkage import model
+from ulinzi.analysis.linkage import backends, model
+from ulinzi.analysis.linkage.backends import DUCKDB, Backend
 
 log = logging.getLogger(__name__)
 
@@ -50,22 +50,13 @@ class Prediction:
 REFERENCE = "the model trained on the synthetic reference set"
 
 
-def _threads() -> int:
-    from django.conf import settings as django_settings
-
-    return int(django_settings.ULINZI_LINK_THREADS) or (os.cpu_count() or 1)
-
-
-def _linker(frame: pd.DataFrame, settings: SettingsCreator | dict[str, Any]) -> Linker:
-    con = duckdb.connect()
-    con.execute(f"SET threads = {_threads()}")
-    db_api = DuckDBAPI(con)
-    import pyarrow as pa
-
-    from ulinzi.analysis.linkage.standardise import arrow_schema
-
-    arrow = pa.Table.from_pandas(frame, schema=arrow_schema(), preserve_index=False)
-    table = db_api.register(arrow, dataset_display_name="reports")
+def _linker(
+    frame: pd.DataFrame, settings: SettingsCreator | dict[str, Any], backend: Backend
+) -> Linker:
+    db_api = backend.api()
+    if isinstance(settings, dict) and settings.get("sql_dialect", "duckdb") != backend.name:
+        settings = backends.in_dialect(settings, backend.name)
+    table = backend.register(db_api, frame, "reports")
     return Linker(table, settings, log_level=logging.WARNING)
 
 
@@ -176,10 +167,17 @@ def _finish(linker: Linker, frame: pd.DataFrame) -> dict[str, Any]:
     # divided by the chance two random reports share country and domain.
     prior = float(trained["probability_two_random_records_match"])
     trained["probability_two_random_records_match"] = min(0.5, prior / _same_block_share(frame))
-    return trained
+    return _as_stored(trained)
 
 
-def train(frame: pd.DataFrame, *, seed: int = 11) -> dict[str, Any]:
+def _as_stored(model_json: dict[str, Any]) -> dict[str, Any]:
+    """Models are kept in DuckDB's SQL, whichever engine made them."""
+    if model_json.get("sql_dialect", "duckdb") == "duckdb":
+        return model_json
+    return backends.in_dialect(model_json, "duckdb")
+
+
+def train(frame: pd.DataFrame, *, seed: int = 11, backend: Backend = DUCKDB) -> dict[str, Any]:
     """Estimate the prior from near-certain pairs, u by random sampling and m by EM;
     return the model.
 
@@ -187,32 +185,37 @@ def train(frame: pd.DataFrame, *, seed: int = 11) -> dict[str, Any]:
     duplicates at all): then :class:`TrainingFailed` says which step and why, and the
     caller adapts a model trained elsewhere (:func:`adapt`) rather than use a
     half-trained one."""
-    linker = _linker(frame, model.settings())
+    linker = _linker(frame, model.settings(backend.name), backend)
     _prior(linker)
     _u(linker, frame, seed)
     _em(linker, frame)
-    return _finish(linker, frame)
+    trained = _finish(linker, frame)
+    backend.close(linker._db_api)
+    return trained
 
 
 def adapt(
-    frame: pd.DataFrame, base: dict[str, Any], *, seed: int = 11
+    frame: pd.DataFrame, base: dict[str, Any], *, seed: int = 11, backend: Backend = DUCKDB
 ) -> tuple[dict[str, Any], str]:
     """``base`` with what this data can give: u always (random pairs), the prior when
     the data has near-certain pairs. The m probabilities stay ``base``'s. Returns the
     model and what was estimated here."""
-    linker = _linker(frame, dict(base))
+    linker = _linker(frame, dict(base), backend)
     _u(linker, frame, seed)
     try:
         _prior(linker)
     except TrainingFailed:
-        return _keep_prior(linker, base), "u estimated from this data; that model's prior kept"
-    return _finish(linker, frame), "u and the prior estimated from this data"
+        adapted = _keep_prior(linker, base), "u estimated from this data; that model's prior kept"
+    else:
+        adapted = _finish(linker, frame), "u and the prior estimated from this data"
+    backend.close(linker._db_api)
+    return adapted
 
 
 def _keep_prior(linker: Linker, base: dict[str, Any]) -> dict[str, Any]:
     out = linker.misc.save_model_to_json()
     out["probability_two_random_records_match"] = base["probability_two_random_records_match"]
-    return out
+    return _as_stored(out)
 
 
 def _same_block_share(frame: pd.DataFrame) -> float:
@@ -248,6 +251,7 @@ def predict(
     model_json: dict[str, Any] | None = None,
     fallback: tuple[dict[str, Any], str] | None = None,
     seed: int = 11,
+    backend: Backend = DUCKDB,
 ) -> Prediction:
     """Score the pairs the blocking rules propose; keep those at or above ``threshold``.
 
@@ -255,7 +259,7 @@ def predict(
     ``frame`` cannot be trained on, ``fallback`` (a model and its description, e.g.
     the last one trained on this deployment) or the synthetic reference model, with u
     and the prior estimated from ``frame`` where it can. ``Prediction.note`` says
-    which and why."""
+    which and why. ``backend`` is the engine that trains and scores."""
     seconds: dict[str, float] = {}
     if len(frame) < 2:
         empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability",
@@ -273,7 +277,7 @@ def predict(
             reason = f"{len(frame):,} reports, fewer than the {MIN_REPORTS_TO_TRAIN:,} EM needs"
         else:
             try:
-                model_json = train(frame, seed=seed)
+                model_json = train(frame, seed=seed, backend=backend)
                 trained = True
                 note = "trained on this data"
             except TrainingFailed as exc:
@@ -281,7 +285,7 @@ def predict(
         if model_json is None:
             base, used = fallback or (reference_model(), REFERENCE)
             try:
-                model_json, adapted = adapt(frame, base, seed=seed)
+                model_json, adapted = adapt(frame, base, seed=seed, backend=backend)
             except (ValueError, SplinkException) as exc:
                 model_json, adapted = dict(base), f"used as it was ({exc})"
             note = f"not trained on this data: {reason}. Used {used}; {adapted}"
@@ -290,15 +294,15 @@ def predict(
     # The trained model carries the comparisons; the blocking rules are always ours.
     settings = dict(model_json)
     settings["blocking_rules_to_generate_predictions"] = [
-        rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
+        rule if isinstance(rule, str) else rule.get_blocking_rule(backend.name).blocking_rule_sql
         for rule in model.prediction_blocking()
     ]
-    linker = _linker(frame, settings)
+    linker = _linker(frame, settings, backend)
     start = time.perf_counter()
     scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     # Splink leaves out a comparison the data gave no value to (e.g. no facility names).
-    # (Splink gives its column names quoted.)
-    present = {col.name.strip('"') for col in scored.columns}
+    # (Splink gives its column names quoted in the engine's way.)
+    present = {col.name.strip('"`') for col in scored.columns}
     names = [c for c in COMPARISONS if f"gamma_{c}" in present]
     mw_cols = [f"round(mw_{c}, 3) AS mw_{c}" for c in names]
     gamma_cols = [f"gamma_{c}" for c in names]
@@ -307,7 +311,8 @@ def predict(
     select = "SELECT least(unique_id_l, unique_id_r) AS unique_id_l, "
     query = select + f"greatest(unique_id_l, unique_id_r) AS unique_id_r, {cols} FROM "  # noqa: S608
     query += scored.physical_name
-    pairs = linker._db_api.duckdb_con.sql(query).df()
+    pairs = backend.query(linker._db_api, query)
+    backend.close(linker._db_api)
     seconds["predict"] = time.perf_counter() - start
     return Prediction(
         pairs=pairs,

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ulinzi.analysis.linkage import candidates, clustering, engine, standardise
+from ulinzi.analysis.linkage import backends, candidates, clustering, engine, standardise
 
 # Pairs whose probability, weighed against competing candidates (:mod:`.candidates`),
 # is at or above THRESHOLD link: more likely one incident than not (subject to cluster
@@ -68,13 +68,21 @@ def run(
     split: Iterable[tuple[str, str]] = (),
     model_json: dict[str, Any] | None = None,
     fallback: tuple[dict[str, Any], str] | None = None,
+    backend: backends.Backend | None = None,
 ) -> Result:
-    """Link ``raw`` (columns of :data:`standardise.RAW_COLUMNS`)."""
+    """Link ``raw`` (columns of :data:`standardise.RAW_COLUMNS`) on ``backend`` (the
+    configured engine when not given)."""
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     frame = standardise.prepare(raw)
     seconds["prepare"] = time.perf_counter() - start
-    prediction = engine.predict(frame, threshold=FLOOR, model_json=model_json, fallback=fallback)
+    prediction = engine.predict(
+        frame,
+        threshold=FLOOR,
+        model_json=model_json,
+        fallback=fallback,
+        backend=backend or backends.configured(),
+    )
     seconds.update(prediction.seconds)
     start = time.perf_counter()
     prediction.pairs = candidates.weigh(prediction.pairs, frame)

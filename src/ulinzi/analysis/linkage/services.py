@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ulinzi.analysis.linkage import certainty, loading, pipeline, review
+from ulinzi.analysis.linkage import backends, certainty, loading, pipeline, review
 from ulinzi.analysis.linkage.models import ClusterMember, LinkRun, ReviewPair
 from ulinzi.incidents import facts
 from ulinzi.incidents.models import Incident, IncidentChange, Status
@@ -92,8 +92,10 @@ def run_linkage(
     threshold: float = pipeline.THRESHOLD,
     user: Any = None,
     progress: Progress | None = None,
+    backend: backends.Backend | None = None,
 ) -> LinkRun:
-    """Link the incidents in scope; return the finished (or failed) run."""
+    """Link the incidents in scope on ``backend`` (the configured engine when not
+    given); return the finished (or failed) run."""
     say = progress or (lambda _m: None)
     run = LinkRun.objects.create(
         country=(country or "").upper(), since=since, threshold=threshold, started_by=user
@@ -115,6 +117,7 @@ def run_linkage(
             confirmed=confirmed,
             split=split,
             fallback=latest_trained_model(),
+            backend=backend,
         )
         say(f"{len(result.pairs):,} pairs scored; {len(result.clusters()):,} clusters")
         linked, unlinked = apply_clusters(run, consider, result.clusters())
