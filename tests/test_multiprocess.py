@@ -42,6 +42,7 @@ pytestmark = pytest.mark.skipif(
     not PG_URL.startswith("postgres"),
     reason="runs in the PostgreSQL pass of the suite (DATABASE_URL=postgres://...)",
 )
+MONITORING_TOKEN = "multiprocess-monitoring-token"
 REDIS_URL = os.environ.get("ULINZI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 HELPERS = "tests.multiprocess_helpers"
 LIMIT = 4  # anonymous receipt look-ups per client, across the instance
@@ -126,6 +127,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         ULINZI_SECRET_KEY="the secret key every process of the instance shares",
         ULINZI_CACHE_URL=REDIS_URL,
         ULINZI_CACHE_PREFIX=prefix,
+        ULINZI_MONITORING_TOKEN=MONITORING_TOKEN,  # the operator's health shows the cache
         ULINZI_WEB_PROCESSES="2",
         ULINZI_ANONYMOUS_LIMITS=f"receipt_client={LIMIT}/86400",
         ULINZI_ALERT_WEBHOOK_TIMEOUT="2",
@@ -155,7 +157,10 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             assert match, line
             made.webs.append(match.group(1))
         for base in made.webs:  # the first request loads the URL map: slow, not timed
-            with urllib.request.urlopen(f"{base}/api/v1/health", timeout=180) as answer:
+            health = urllib.request.Request(
+                f"{base}/api/v1/health", headers={"Authorization": f"Bearer {MONITORING_TOKEN}"}
+            )
+            with urllib.request.urlopen(health, timeout=180) as answer:
                 assert json.loads(answer.read())["cache"]["shared"] is True
         for _ in range(2):
             made.start_worker()

@@ -160,13 +160,15 @@ def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 class DatabaseOut(Schema):
     reachable: bool
-    vendor: str
+    vendor: str | None = Field(None, description="operator only: sqlite or postgresql")
     error: str | None = Field(None, description="operator only: the error's kind")
 
 
 class CacheOut(Schema):
     reachable: bool
-    shared: bool = Field(description="a cache shared by every web process (Redis)")
+    shared: bool | None = Field(
+        None, description="operator only: a cache shared by every web process (Redis)"
+    )
     error: str | None = Field(None, description="operator only: the error's kind")
 
 

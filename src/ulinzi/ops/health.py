@@ -75,9 +75,10 @@ def report(*, operator: bool) -> tuple[int, dict[str, Any]]:
         body["worker"] = facts if operator else {"running": facts["running"]}
     else:
         body["worker"] = {"running": False}
-    if not operator:
-        db.pop("error", None)
-        shared.pop("error", None)
+    if not operator:  # which engines run, and how they fail, is for the operator only
+        for part in (db, shared):
+            for detail in ("vendor", "shared", "error"):
+                part.pop(detail, None)
     down = not (db["reachable"] and shared["reachable"])
     body = {"status": "down" if down else "ok" if body["worker"]["running"] else "degraded", **body}
     return (503 if down else 200), body
