@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 os.environ.setdefault("ULINZI_DATA_DIR", os.path.join(os.getcwd(), "var", "test"))
 
@@ -32,6 +33,14 @@ def _fresh_anonymous_intake(settings: Any) -> None:
 
     settings.ULINZI_RECEIPT_ARGON2 = {"time_cost": 1, "memory_cost": 256, "parallelism": 1}
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Any:
+    """A page asked for in Arabic leaves Arabic active in the test's thread (Django's
+    locale middleware does not switch back); the next test starts in the default again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
