@@ -104,7 +104,7 @@ def _worker(args: argparse.Namespace, analysis: Any) -> int:
     from django.core.management import call_command
 
     from ulinzi.reports import services
-    from ulinzi.reports.incident_reads import PUBLIC_FIELDS
+    from ulinzi.reports.release.model import PUBLIC_FIELDS
 
     call_command("migrate", interactive=False, verbosity=0)
     analysis._prepare(args.incidents, fresh=args.fresh)

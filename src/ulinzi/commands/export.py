@@ -1,6 +1,6 @@
 """``ulinzi export``: anonymised (public) or partner exports as HXL CSV, GeoJSON or XLSX.
 
-Writes the file and, beside it, ``NAME.disclosure.json`` (records in and out, k
+Writes the file and, beside it, ``NAME.EXT.disclosure.json`` (records in and out, k
 achieved, cells suppressed, fields removed, generalisation). Every export is audited.
 """
 

@@ -27,6 +27,9 @@ COUNTED_STATUSES = (Status.SUBMITTED.value, Status.VERIFIED.value)
 KEEP_DAYS = 7  # export files made on the web page are kept this long for their author
 MIN_PUBLIC_K = 5
 MAX_K = 100
+# Parts of the published report the audit entry leaves out: the fixed list of fields
+# never exported, and the scheme of every country and domain (long; the figures stay).
+NOT_AUDITED = ("fields_removed", "partitions")
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ def why_empty(report: dict[str, Any]) -> str:
 def export(
     *, actor: Actor | None, request: ExportRequest, out: IO[bytes], via: str
 ) -> dict[str, Any]:
-    """Write the export to ``out``; return its disclosure report (also audited).
+    """Write the export to ``out``; return its disclosure report as published in the file
+    and audited (less :data:`NOT_AUDITED`).
     :class:`InvalidInput` for a filter that cannot match (:func:`unmatched`)."""
     problems = unmatched(actor, request)
     if problems:
@@ -145,24 +149,20 @@ def export(
         raise InvalidInput(
             [FieldProblem("format", "more records than a spreadsheet holds: use hxl or filters")]
         )
-    release = build(qs, level=request.level, k=request.k)
-    writers.write(request.fmt, release, out, qs)
-    report = {
-        "format": request.fmt,
+    header = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "filters": request.filters.as_query(),
-        **release.report,
     }
+    release = build(qs, level=request.level, k=request.k, header=header)
+    writers.write(request.fmt, release, out)
+    report = release.published(request.fmt)
     audit.record(
         actor=actor or ANONYMOUS,
         action="export",
         object_type="incidents",
         object_id=f"{request.fmt}:{request.level}",
-        fields=[c for c in release.columns],
-        detail={
-            "via": via,
-            **{k: v for k, v in report.items() if k not in ("fields_removed", "partitions")},
-        },
+        fields=list(release.columns),
+        detail={"via": via, **{k: v for k, v in report.items() if k not in NOT_AUDITED}},
     )
     return report
 
@@ -170,7 +170,7 @@ def export(
 def export_to_path(
     *, actor: Actor | None, request: ExportRequest, path: Path, via: str
 ) -> dict[str, Any]:
-    """Write the export file and its ``.disclosure.json`` beside it (for the CLI)."""
+    """Write the export file and its disclosure report beside it (for the CLI)."""
     with path.open("wb") as out:
         report = export(actor=actor, request=request, out=out, via=via)
     sidecar_path(path).write_text(json.dumps(report, indent=2, default=str) + "\n")
@@ -178,7 +178,10 @@ def export_to_path(
 
 
 def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.name.rsplit(".", 1)[0] + ".disclosure.json")
+    """Where the disclosure report of the export file ``path`` goes: its whole name and
+    ``.disclosure.json`` (``gbv.csv.disclosure.json``), so that two exports whose names
+    differ only in the extension keep a report each."""
+    return path.with_name(path.name + ".disclosure.json")
 
 
 def forget_old_exports(now: datetime | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from uuid import UUID
 
 from django.contrib import messages
@@ -137,7 +138,7 @@ def export_report_download(request: HttpRequest, export_id: UUID) -> FileRespons
     record = _own_export(request, export_id)
     if not record.report_path.exists():
         return redirect("reports:export_result", export_id=record.pk)
-    name = record.filename.rsplit(".", 1)[0] + ".disclosure.json"
+    name = services.sidecar_path(Path(record.filename)).name
     return FileResponse(
         encrypted_files.open_read(record.report_path),
         as_attachment=True,

@@ -1,4 +1,7 @@
-"""Serialise a release as HXL CSV, XLSX or GeoJSON, streaming rows to a binary file."""
+"""Serialise a release as HXL CSV, XLSX or GeoJSON, streaming records to a binary file.
+
+A writer reads the release (:mod:`ulinzi.reports.release`) and nothing else: it neither
+queries the database nor changes the release, so every format publishes the same report."""
 
 from __future__ import annotations
 
@@ -8,16 +11,15 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from django.db.models import Avg, Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from ulinzi.common import safecsv
 from ulinzi.common.problems import FieldProblem, InvalidInput
-from ulinzi.incidents.models import COUNT_KINDS, Incident
 from ulinzi.reports import centroids, xlsx
-from ulinzi.reports.cells import Table, protect
+from ulinzi.reports.cells import Table
 from ulinzi.reports.columns import PUBLIC, columns_for
-from ulinzi.reports.release_rows import Release
+from ulinzi.reports.release import Release
+from ulinzi.reports.release.partners import AREA_TABLE
 
 FORMATS = ("hxl", "geojson", "xlsx")
 EXTENSIONS = {"hxl": "csv", "geojson": "geojson", "xlsx": "xlsx"}
@@ -29,16 +31,16 @@ CONTENT_TYPES = {
 HIDDEN_MARK = "x"
 COUNT_TAG = "#meta+count"  # incidents a public XLSX row stands for
 XLSX_MAX_ROWS = xlsx.SHEET_ROWS - 2  # a worksheet's limit, less the title and hashtag rows
-GRID_DEGREES = 0.5  # partners' map points are snapped to this grid
 
 
-def write(fmt: str, release: Release, out: IO[bytes], qs: QuerySet[Incident]) -> None:
+def write(fmt: str, release: Release, out: IO[bytes]) -> None:
+    """Write ``release`` to ``out`` as ``fmt``; the release is read, never changed."""
     if fmt == "hxl":
         write_hxl(release, out)
     elif fmt == "xlsx":
         write_xlsx(release, out)
     elif fmt == "geojson":
-        write_geojson(release, out, qs)
+        write_geojson(release, out)
     else:
         raise ValueError(f"unknown format {fmt!r}")
 
@@ -51,8 +53,8 @@ def write_hxl(release: Release, out: IO[bytes]) -> None:
     cols = columns_for(release.level)
     writer.writerow([str(c.title) for c in cols])
     writer.writerow([c.hashtag for c in cols])
-    for row in release.rows():
-        writer.writerow(row)
+    for record in release.records():
+        writer.writerow(record)
     text.flush()
     text.detach()
 
@@ -90,12 +92,12 @@ def write_xlsx(release: Release, out: IO[bytes]) -> None:
     cols = columns_for(release.level)
     titles = [str(c.title) for c in cols]
     tags = [c.hashtag for c in cols]
-    if release.counted_rows is not None:  # public: identical records once, with a count
+    if release.counted_records is not None:  # public: identical records once, with a count
         titles.append(str(_("Incidents")))
         tags.append(COUNT_TAG)
-        records: Iterable[Sequence[Any]] = ([*row, n] for row, n in release.counted_rows())
+        records: Iterable[Sequence[Any]] = ([*record, n] for record, n in release.counted_records())
     else:
-        records = release.rows()
+        records = release.records()
     with tempfile.TemporaryFile(buffering=1 << 20) as rendered:
         rows = xlsx.RowWriter(rendered, len(titles), first_row=2)
         try:
@@ -123,7 +125,7 @@ def write_xlsx(release: Release, out: IO[bytes]) -> None:
             for i, line in enumerate(_table_rows(table), start=2):
                 xlsx.write_row(ws, i, line)
         report = book.add_worksheet("disclosure")
-        for i, line in enumerate(_report_rows(release.report)):
+        for i, line in enumerate(_report_rows(release.published("xlsx"))):
             xlsx.write_row(report, i, line)
         book.close()
         xlsx.splice(
@@ -167,81 +169,35 @@ def _public_features(release: Release) -> list[dict[str, Any]]:
     return features
 
 
-def _snap(value: float | None) -> float | None:
-    if value is None:
-        return None
-    return (int(value // GRID_DEGREES) + 0.5) * GRID_DEGREES
-
-
-def _partner_features(release: Release, qs: QuerySet[Incident]) -> list[dict[str, Any]]:
-    """One feature per first-level area with exact figures (suppressed if ``k`` > 1)."""
-    # null, not 0, where no report of the area records the kind: "not recorded"
-    sums = {kind: Sum(kind) for kind in COUNT_KINDS}
-    rows: list[dict[str, Any]] = [
-        dict(r)
-        for r in qs.order_by()
-        .values("country", "admin1_pcode", "admin1_name")
-        .annotate(incidents=Count("id"), lat=Avg("lat"), lon=Avg("lon"), **sums)
-        .order_by("country", "admin1_pcode", "admin1_name")
-    ]
-    k = int(release.report.get("k_requested", 1))
-    domains = (
-        qs.order_by()
-        .values("country", "admin1_pcode", "admin1_name", "domain")
-        .annotate(n=Count("id"))
-    )
-    area = lambda r: f"{r['country']}|{r['admin1_pcode']}|{r['admin1_name']}"  # noqa: E731
-    table = protect(
-        Table.from_counts(
-            "by_area_domain",
-            "Incidents by area and domain",
-            "area",
-            {(area(r), r["domain"]): r["n"] for r in domains},
-        ),
-        k,
-    )
-    release.tables = [table]
-    total = sum(r["incidents"] for r in rows)
-    release.report.update(
-        records_in=total,
-        records_out=total,
-        records_suppressed=0,
-        k_achieved=None,
-        cells_suppressed={table.name: len(table.hidden)},
-        cells_primary={table.name: table.primary},
-    )
-    features: list[dict[str, Any]] = []
+def _partner_features(release: Release) -> list[dict[str, Any]]:
+    """One feature per first-level area: incidents by domain (small cells hidden) and
+    casualty figures, as the release counted them."""
+    table = next(t for t in release.tables if t.name == AREA_TABLE)
     _nr, nc = table.shape
-    for row in rows:
-        i = table.rows.index(area(row))
-        hidden_row = table.shown(i, nc) is None
+    features: list[dict[str, Any]] = []
+    for area in release.areas:
         props: dict[str, Any] = {
-            "country": row["country"],
-            "admin1_pcode": row["admin1_pcode"],
-            "admin1_name": row["admin1_name"],
-            "incidents": table.shown(i, nc),
-            "incidents_by_domain": {d: table.shown(i, j) for j, d in enumerate(table.cols)},
-            **{kind: (None if hidden_row else row[kind]) for kind in COUNT_KINDS},
+            "country": area.country,
+            "admin1_pcode": area.admin1_pcode,
+            "admin1_name": area.admin1_name,
+            "incidents": table.shown(area.row, nc),
+            "incidents_by_domain": {d: table.shown(area.row, j) for j, d in enumerate(table.cols)},
+            **area.figures,
         }
-        where: tuple[float, float] | None = None
-        if row["lat"] is not None and row["lon"] is not None:
-            lon, lat = _snap(row["lon"]), _snap(row["lat"])
-            where = (lon, lat) if lon is not None and lat is not None else None
-        where = where or centroids.centroid(row["country"])
-        geometry = _point(*where) if where else None
+        geometry = _point(*area.point) if area.point else None
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return features
 
 
-def write_geojson(release: Release, out: IO[bytes], qs: QuerySet[Incident]) -> None:
+def write_geojson(release: Release, out: IO[bytes]) -> None:
     """Areas, never incidents: countries at ``public``, first-level areas at ``partners``."""
     if release.level == PUBLIC:
         features = _public_features(release)
     else:
-        features = _partner_features(release, qs)
+        features = _partner_features(release)
     body = {
         "type": "FeatureCollection",
         "features": features,
-        "ulinzi_disclosure": release.report,
+        "ulinzi_disclosure": release.published("geojson"),
     }
     out.write(json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"))

@@ -4,7 +4,9 @@ the monthly chart over the whole period, its labels whole, the map's labels apar
 
 from __future__ import annotations
 
+import io
 import itertools
+import json
 import re
 from datetime import date
 from typing import Any
@@ -115,14 +117,16 @@ def test_mrm_children_not_recorded_is_not_zero(demo_orgs: Any, user: Any) -> Non
 
 
 def test_partner_geojson_keeps_not_recorded_as_null(demo_orgs: Any) -> None:
-    from ulinzi.reports.release_rows import Release
-    from ulinzi.reports.writers import _partner_features
+    from ulinzi.reports import writers
+    from ulinzi.reports.release import build
 
     cluster = _org("cluster")
     incident(cluster, killed=2)
     incident(cluster, admin1_pcode="UA51", admin1_name="Odeska")  # killed not recorded
-    release = Release("partners", [], lambda: iter([]), report={"k_requested": 1})
-    features = _partner_features(release, Incident.objects.filter(organisation=cluster))
+    release = build(Incident.objects.filter(organisation=cluster), level="partners")
+    out = io.BytesIO()
+    writers.write("geojson", release, out)
+    features = json.loads(out.getvalue())["features"]
     killed = {f["properties"]["admin1_name"]: f["properties"]["killed"] for f in features}
     assert killed == {"Mykolaivska": 2, "Odeska": None}
 

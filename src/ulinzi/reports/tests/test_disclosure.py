@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from ulinzi.reports import disclosure as dc
 from ulinzi.reports.cells import Table, bridges, protect
 from ulinzi.reports.generalisation import PUBLIC_HIERARCHIES
-from ulinzi.reports.release_rows import period_bounds
+from ulinzi.reports.release.model import period_bounds
 from ulinzi.reports.tests.checks import determined, shown_small
 
 

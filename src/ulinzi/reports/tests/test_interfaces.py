@@ -151,7 +151,7 @@ def test_cli_writes_the_file_and_the_sidecar(
                  "--output", str(out)])  # fmt: skip
     assert code == 0
     assert len(read_hxl(out.read_bytes())[2]) == 3
-    report = json.loads((tmp_path / "gbv.disclosure.json").read_text())
+    report = json.loads((tmp_path / "gbv.csv.disclosure.json").read_text())
     assert report["records_out"] == 3 and report["filters"] == {"domain": "gbv"}
     assert '"records_out": 3' in capsys.readouterr().out
     assert AuditEvent.objects.get(action="export").detail["via"] == "cli"

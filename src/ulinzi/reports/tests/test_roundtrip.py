@@ -9,7 +9,7 @@ from typing import Any
 from ulinzi.accounts.models import Organisation
 from ulinzi.incidents.models import COUNT_FIELDS, Incident
 from ulinzi.reports import services
-from ulinzi.reports.release_rows import date_label
+from ulinzi.reports.release.model import date_label
 from ulinzi.reports.tests.factories import bulk, random_rows
 
 COMPARED = (

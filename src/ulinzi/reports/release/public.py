@@ -15,8 +15,7 @@ from ulinzi.reports.cells import Table, protect
 from ulinzi.reports.columns import MULTI_SEP, PUBLIC, columns_for
 from ulinzi.reports.disclosure_report import public_report
 from ulinzi.reports.generalisation import plan_partitions
-from ulinzi.reports.incident_reads import read_public
-from ulinzi.reports.release_rows import Release, counted_rows_of, multi, rows_of
+from ulinzi.reports.release.model import Release, counted_records_of, multi, read_public, repeated
 
 
 def build_public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
@@ -82,7 +81,7 @@ def build_public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
     ordered = sorted(merged.items(), key=lambda item: item[0][:3])
     del merged
     columns = [c.key for c in columns_for(PUBLIC)]
-    counted_rows = counted_rows_of(ordered)
+    counted = counted_records_of(ordered)
     tables = _public_tables(ordered, k)
     report = public_report(
         k=k,
@@ -93,7 +92,7 @@ def build_public(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
         partitions=partitions,
         tables=tables,
     )
-    return Release(PUBLIC, columns, rows_of(counted_rows), tables, report, counted_rows)
+    return Release(PUBLIC, columns, repeated(counted), tables, report, counted)
 
 
 def _public_tables(released: list[tuple[tuple[Any, ...], int]], k: int) -> list[Table]:
