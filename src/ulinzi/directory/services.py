@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ulinzi.accounts import organisation_choice
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.audit.services import record
@@ -79,19 +80,11 @@ def _areas(areas: list[dict[str, Any]]) -> list[ServiceArea]:
 
 
 def _organisation(actor: Actor, code: str | None) -> Organisation:
-    allowed = policies.publishing_orgs(actor)
-    if not allowed:
-        raise NotAllowed("only an organisation's admins and coordinators publish its services")
-    if code:
-        org = Organisation.objects.filter(code=code, pk__in=allowed).first()
-        if org is None:
-            raise InvalidInput(
-                [FieldProblem("organisation", "is not an organisation you publish for", code)]
-            )
-        return org
-    if len(allowed) > 1:
-        raise InvalidInput([FieldProblem("organisation", "say which of your organisations")])
-    return Organisation.objects.get(pk=next(iter(allowed)))
+    return organisation_choice.choose(
+        policies.publishing_orgs(actor),
+        code,
+        refusal="only an organisation's admins and coordinators publish its services",
+    )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ulinzi.accounts import organisation_choice
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.audit import services as audit
@@ -22,24 +23,6 @@ from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm, Stat
 
 # Fields whose values the history never keeps (only that they were set or changed).
 SENSITIVE = ("narrative",)
-
-
-def _pick_organisation(actor: Actor, code: str | None) -> Organisation:
-    allowed = policies.creatable_orgs(actor)
-    if not allowed:
-        raise NotAllowed("your roles do not allow recording incidents")
-    if code:
-        org = Organisation.objects.filter(code=code).first()
-        if org is None or org.pk not in allowed:
-            raise InvalidInput(
-                [FieldProblem("organisation", "you cannot record incidents for it", code)]
-            )
-        return org
-    if len(allowed) > 1:
-        raise InvalidInput(
-            [FieldProblem("organisation", "is required: you belong to several organisations")]
-        )
-    return Organisation.objects.get(pk=next(iter(allowed)))
 
 
 def _jsonable(value: Any) -> Any:
@@ -101,7 +84,11 @@ def create(
     actor may read it (else :class:`Conflict`)."""
     if not policies.can_create(actor):
         raise NotAllowed("your roles do not allow recording incidents")
-    org = _pick_organisation(actor, organisation)
+    org = organisation_choice.choose(
+        policies.creatable_orgs(actor),
+        organisation,
+        refusal="your roles do not allow recording incidents",
+    )
     cleaned = validation.clean(data)
     source_id = cleaned.get("source_id")
     if source_id:

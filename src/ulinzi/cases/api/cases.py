@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Router
 
 from ulinzi.accounts.access import Actor
@@ -35,13 +34,13 @@ from ulinzi.cases.api.schemas import (
     ViolationOut,
     WithdrawIn,
 )
-from ulinzi.cases.models import Notification, ProtectiveMeasure
+from ulinzi.cases.models import ProtectiveMeasure
 from ulinzi.cases.selectors import cases as selectors
-from ulinzi.cases.selectors import protocol
-from ulinzi.cases.services import casefile, consent, measures, referrals, risk
+from ulinzi.cases.selectors import notifications, protocol
+from ulinzi.cases.services import casefile, consent, measures, notify, referrals, risk
 from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
-from ulinzi.common.problems import NotAllowed, NotFound
+from ulinzi.common.problems import NotAllowed
 
 router = Router(tags=["cases"])
 
@@ -83,35 +82,17 @@ def list_instruments(request: HttpRequest) -> list[object]:
 
 @router.get("/notifications", response=list[NotificationOut], summary="Your notifications")
 def list_notifications(request: HttpRequest, unread: bool = False) -> list[object]:
-    who = actor(request)
-    qs = Notification.objects.filter(user_id=who.user_id or 0)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return list(qs[:200])
+    return list(notifications.mine(actor(request), unread=unread))
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut)
 def read_notification(request: HttpRequest, notification_id: int) -> object:
-    who = actor(request)
-    found = Notification.objects.filter(user_id=who.user_id or 0, pk=notification_id).first()
-    if found is None:
-        raise NotFound(f"no notification {notification_id}")
-    if found.read_at is None:
-        found.read_at = timezone.now()
-        found.save(update_fields=["read_at"])
-    return found
+    return notify.mark_read(notifications.one(actor(request), notification_id))
 
 
 def _measure(request: HttpRequest, measure_id: int) -> tuple[Actor, ProtectiveMeasure]:
-    from ulinzi.cases import policies
-
     who = case_actor(request)
-    if not policies.can_use_cases(who):
-        raise NotAllowed("your roles give no access to protective measures")
-    found = ProtectiveMeasure.objects.select_related("case", "owner").filter(pk=measure_id).first()
-    if found is None or not policies.can_update_measure(who, found):
-        raise NotFound(f"no measure {measure_id}")
-    return who, found
+    return who, protocol.measure(who, measure_id)
 
 
 @router.patch("/measures/{measure_id}", response=MeasureOut, summary="Change a measure")
@@ -217,10 +198,7 @@ def withdraw_consent(
     request: HttpRequest, case_id: UUID, consent_id: int, payload: WithdrawIn
 ) -> ConsentOut:
     who = case_actor(request)
-    case = selectors.get(who, case_id)
-    found = case.consents.filter(pk=consent_id).first()
-    if found is None:
-        raise NotFound(f"no consent {consent_id} on this case")
+    found = selectors.consent(who, selectors.get(who, case_id), consent_id)
     return ConsentOut.build(consent.withdraw(actor=who, consent=found, note=payload.note))
 
 
@@ -256,7 +234,6 @@ def assess(request: HttpRequest, case_id: UUID, payload: AssessIn) -> tuple[int,
         answers=payload.answers,
         note=payload.note,
     )
-    case.refresh_from_db()
     return 201, AssessmentOut(
         id=done.id,
         instrument=done.instrument.code,
@@ -265,15 +242,14 @@ def assess(request: HttpRequest, case_id: UUID, payload: AssessIn) -> tuple[int,
         level=done.level,
         triggered_protocol=done.triggered_protocol,
         assessed_at=done.assessed_at,
-        protocol_flag=case.protocol_flag,
+        protocol_flag=done.case.protocol_flag,
     )
 
 
 @router.get("/{case_id}/measures", response=list[MeasureOut], summary="Protective measures")
 def list_measures(request: HttpRequest, case_id: UUID) -> list[MeasureOut]:
     who = case_actor(request)
-    case = selectors.read(who, case_id, fields=["measures"])
-    return [MeasureOut.build(m) for m in case.measures.select_related("owner", "case")]
+    return [MeasureOut.build(m) for m in selectors.measures(who, case_id)]
 
 
 @router.post("/{case_id}/measures", response={201: MeasureOut}, summary="Add a protective measure")

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from ulinzi.accounts.access import Actor
 from ulinzi.audit.models import AuditEvent
 from ulinzi.cases import policies
-from ulinzi.cases.models import Case, CaseNote, Consent, TimelineEntry
+from ulinzi.cases.models import Case, CaseNote, Consent, ProtectiveMeasure, TimelineEntry
 from ulinzi.cases.services import record
 from ulinzi.common.problems import NotAllowed, NotFound
 
@@ -44,7 +44,7 @@ def listed(actor: Actor, *, flagged: bool = False, status: str | None = None) ->
         qs = qs.filter(status=status)
     cases = list(qs[:500])
     for case in cases:
-        record.read(actor=actor, case=case, fields=LIST_FIELDS, action="list")
+        record.audit(actor=actor, case=case, fields=LIST_FIELDS, action="list")
     return cases
 
 
@@ -59,29 +59,44 @@ def get(actor: Actor, case_id: uuid.UUID | str) -> Case:
 def read(actor: Actor, case_id: uuid.UUID | str, fields: Iterable[str] = FILE_FIELDS) -> Case:
     """Fetch the case file for reading; the read and its fields are audited."""
     case = get(actor, case_id)
-    record.read(actor=actor, case=case, fields=fields)
+    record.audit(actor=actor, case=case, fields=fields, action="read")
     return case
 
 
 def notes(actor: Actor, case: Case) -> list[CaseNote]:
-    record.read(actor=actor, case=case, fields=["notes"])
+    record.audit(actor=actor, case=case, fields=["notes"], action="read")
     return list(case.notes.select_related("author"))
 
 
 def timeline(actor: Actor, case: Case) -> list[TimelineEntry]:
-    record.read(actor=actor, case=case, fields=["timeline"])
+    record.audit(actor=actor, case=case, fields=["timeline"], action="read")
     return list(case.timeline.all())
 
 
 def consents(actor: Actor, case: Case) -> list[Consent]:
-    record.read(actor=actor, case=case, fields=["consents"])
+    record.audit(actor=actor, case=case, fields=["consents"], action="read")
     return list(case.consents.select_related("recipient", "recorded_by"))
+
+
+def consent(actor: Actor, case: Case, consent_id: int) -> Consent:
+    """One consent of a case fetched with :func:`get` (for a withdrawal); :class:`NotFound`
+    when the case has none with this id."""
+    found = case.consents.filter(pk=consent_id).first()
+    if found is None:
+        raise NotFound(f"no consent {consent_id} on this case")
+    return found
+
+
+def measures(actor: Actor, case_id: uuid.UUID | str) -> list[ProtectiveMeasure]:
+    """The protective measures of a case; the read is audited."""
+    case = read(actor, case_id, fields=["measures"])
+    return list(case.measures.select_related("owner", "case"))
 
 
 def access_log(actor: Actor, case: Case) -> list[dict[str, Any]]:
     """Who has seen this file: every audited read and change, newest first, in words a
     survivor can be shown (person, organisation, when, what)."""
-    record.read(actor=actor, case=case, fields=["access_log"])
+    record.audit(actor=actor, case=case, fields=["access_log"], action="read")
     events = AuditEvent.objects.filter(object_type="case", object_id=str(case.pk)).order_by(
         "-at", "-id"
     )

@@ -10,7 +10,7 @@ from ulinzi.accounts.access import Actor
 from ulinzi.cases import policies
 from ulinzi.cases.models import ProtectiveMeasure, Purpose
 from ulinzi.cases.services import consent, record
-from ulinzi.common.problems import NotAllowed
+from ulinzi.common.problems import NotAllowed, NotFound
 
 
 @dataclass
@@ -38,7 +38,7 @@ def shared_measures(actor: Actor) -> list[SharedMeasure]:
             if not consent.in_force(case, Purpose.PROTECTION, measure.owner_id):
                 continue
             fields = consent.allowed_fields(case, Purpose.PROTECTION, measure.owner_id)
-        record.read(actor=actor, case=case, fields=sorted(fields), action="read_protocol")
+        record.audit(actor=actor, case=case, fields=sorted(fields), action="read_protocol")
         out.append(
             SharedMeasure(
                 measure=measure,
@@ -47,3 +47,14 @@ def shared_measures(actor: Actor) -> list[SharedMeasure]:
             )
         )
     return out
+
+
+def measure(actor: Actor, measure_id: int) -> ProtectiveMeasure:
+    """A measure the actor may update (its case's holder, or the agency carrying it out);
+    :class:`NotFound` for any other."""
+    if not policies.can_use_cases(actor):
+        raise NotAllowed("your roles give no access to protective measures")
+    found = ProtectiveMeasure.objects.select_related("case", "owner").filter(pk=measure_id).first()
+    if found is None or not policies.can_update_measure(actor, found):
+        raise NotFound(f"no measure {measure_id}")
+    return found

@@ -67,9 +67,9 @@ def shared_summary(actor: Actor, referral: Referral) -> dict[str, Any]:
     covers, read live (a withdrawal hides it at once). The read is audited on the case."""
     fields = consent.allowed_fields(referral.case, Purpose.REFERRAL, referral.to_organisation_id)
     if not fields:
-        record.read(actor=actor, case=referral.case, fields=[], action="read_shared_refused")
+        record.audit(actor=actor, case=referral.case, fields=[], action="read_shared_refused")
         return {"reference": referral.case.reference, "consent_in_force": False}
-    record.read(actor=actor, case=referral.case, fields=fields, action="read_shared")
+    record.audit(actor=actor, case=referral.case, fields=fields, action="read_shared")
     out = consent.shared_view(referral.case, fields)
     out["consent_in_force"] = True
     out["note"] = referral.note

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from ulinzi.accounts import organisation_choice
 from ulinzi.accounts.access import Actor
-from ulinzi.accounts.models import Organisation, User
+from ulinzi.accounts.models import User
 from ulinzi.cases import policies
 from ulinzi.cases.models import Case, CaseNote
 from ulinzi.cases.services import record
@@ -68,17 +69,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def open_case(*, actor: Actor, data: dict[str, Any], organisation: str | None = None) -> Case:
     """A case worker opens a case file for a survivor of one of their organisations."""
-    allowed = policies.opening_orgs(actor)
-    if not allowed:
-        raise NotAllowed("only case workers open case files")
-    if organisation:
-        org = Organisation.objects.filter(code=organisation, pk__in=allowed).first()
-        if org is None:
-            raise InvalidInput([FieldProblem("organisation", "is not yours", organisation)])
-    elif len(allowed) == 1:
-        org = Organisation.objects.get(pk=next(iter(allowed)))
-    else:
-        raise InvalidInput([FieldProblem("organisation", "say which of your organisations")])
+    org = organisation_choice.choose(
+        policies.opening_orgs(actor), organisation, refusal="only case workers open case files"
+    )
     problems = _check(data, partial=False)
     if problems:
         raise InvalidInput(problems)
@@ -89,7 +82,7 @@ def open_case(*, actor: Actor, data: dict[str, Any], organisation: str | None = 
     )
     case.incidents.set(incidents)
     record.timeline(actor=actor, case=case, kind="opened", text=gettext_noop("Case opened"))
-    record.change(actor=actor, case=case, action="create", fields=_clean(data))
+    record.audit(actor=actor, case=case, action="create", fields=_clean(data))
     return case
 
 
@@ -143,7 +136,7 @@ def update_case(
             text=gettext_noop("Changed: %(fields)s"),
             fields=sorted(changes),
         )
-        record.change(actor=actor, case=case, action="update", fields=changes)
+        record.audit(actor=actor, case=case, action="update", fields=changes)
     return case
 
 

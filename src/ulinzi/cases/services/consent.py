@@ -100,7 +100,7 @@ def give(
         org=org.code,
         scope=consent.scope,
     )
-    record.change(actor=actor, case=case, action="consent_given", fields=consent.scope)
+    record.audit(actor=actor, case=case, action="consent_given", fields=consent.scope)
     return consent
 
 
@@ -124,7 +124,7 @@ def withdraw(*, actor: Actor, consent: Consent, note: str = "") -> Consent:
         purpose=consent.purpose,
         org=consent.recipient.code,
     )
-    record.change(actor=actor, case=consent.case, action="consent_withdrawn", fields=consent.scope)
+    record.audit(actor=actor, case=consent.case, action="consent_withdrawn", fields=consent.scope)
     return consent
 
 

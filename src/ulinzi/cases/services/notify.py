@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from ulinzi.accounts.models import User
 from ulinzi.accounts.roles import Role
 from ulinzi.cases.models import AreaCoordinator, Case, Notification
@@ -48,3 +50,11 @@ def send(users: Iterable[User], *, kind: str, title: str, link: str = "") -> int
     ]
     Notification.objects.bulk_create(made)
     return len(made)
+
+
+def mark_read(notification: Notification) -> Notification:
+    """Mark the notification read, once: the first reading's time is kept."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

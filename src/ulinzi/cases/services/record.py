@@ -37,20 +37,9 @@ def timeline(
     )
 
 
-def read(*, actor: Actor, case: Case, fields: Iterable[str], action: str = "read") -> None:
-    """Audit one read of a case (who, organisation, when, which fields)."""
-    record(
-        actor=actor,
-        action=action,
-        object_type="case",
-        object_id=case.pk,
-        owner_organisation=case.organisation.code,
-        fields=sorted(set(fields)),
-        detail={"reference": case.reference},
-    )
-
-
-def change(*, actor: Actor, case: Case, action: str, fields: Iterable[str] = ()) -> None:
+def audit(*, actor: Actor, case: Case, action: str, fields: Iterable[str] = ()) -> None:
+    """Audit one read or change of a case (who, organisation, when, which fields):
+    ``action`` is ``read``, ``list``, ``create``, ``update``, ``consent_given``…"""
     record(
         actor=actor,
         action=action,

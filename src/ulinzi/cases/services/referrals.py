@@ -73,7 +73,7 @@ def send(*, actor: Actor, case: Case, service_id: Any, note: str = "", need: str
         service=service.name,
         org=service.organisation.code,
     )
-    record.change(actor=actor, case=case, action="share_referral", fields=fields)
+    record.audit(actor=actor, case=case, action="share_referral", fields=fields)
     notify.send(
         notify.users_with([service.organisation_id], *policies.RECEIVE_ROLES),
         kind="referral_received",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ulinzi.accounts import organisation_choice
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation, User
 from ulinzi.cases import policies
@@ -75,17 +76,11 @@ def _make(
 @transaction.atomic
 def create(*, actor: Actor, data: dict[str, Any], organisation: str | None = None) -> Complaint:
     """A handler records a complaint: named, from staff, or from an anonymous report."""
-    orgs = policies.complaint_orgs(actor)
-    if not orgs:
-        raise NotAllowed("only coordinators and investigators record complaints")
-    if organisation:
-        org = Organisation.objects.filter(code=organisation, pk__in=orgs).first()
-        if org is None:
-            raise InvalidInput([FieldProblem("organisation", "is not yours", organisation)])
-    elif len(orgs) == 1:
-        org = Organisation.objects.get(pk=next(iter(orgs)))
-    else:
-        raise InvalidInput([FieldProblem("organisation", "say which of your organisations")])
+    org = organisation_choice.choose(
+        policies.complaint_orgs(actor),
+        organisation,
+        refusal="only coordinators and investigators record complaints",
+    )
     extra: dict[str, Any] = {}
     source = data.get("source") or Source.NAMED
     report_id = data.get("anonymous_report")
