@@ -31,8 +31,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
@@ -92,8 +91,9 @@ def counted_incidents(actor: Actor, filters: IncidentFilters) -> QuerySet[Incide
     return apply_filters(visible(actor), filters).order_by()
 
 
-def _sum(name: str) -> Coalesce:
-    return Coalesce(Sum(name), Value(0), output_field=IntegerField())
+def _sum(name: str) -> Sum:
+    """The people a group's incidents record; NULL when none records the count."""
+    return Sum(name)
 
 
 def _period(interval: str) -> str:
@@ -229,7 +229,7 @@ def harm_by_victim_group(
     others = qs.exclude(domain=facts.code("domain", HEALTH)).exclude(types=0)
     groups = {g: _sum(f"people_{g}") for g in VICTIM_GROUPS}
     harmed = {k: _sum(k) for k in HARM_KINDS}
-    totals: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+    totals: dict[tuple[str, str, str], dict[str, int | None]] = defaultdict(dict)
     rows: Any = others.values("domain", "perpetrator", "types").annotate(
         n=Count("pk"), **harmed, **groups
     )
@@ -237,10 +237,10 @@ def harm_by_victim_group(
         key = (facts.name("domain", r["domain"]), facts.name("perpetrator", r["perpetrator"]))
         for typ in _mask_filter("type", r["types"], only_type):
             total = totals[(*key, typ)]
-            total["n"] += r["n"]
-            total["all"] += sum(r[k] for k in HARM_KINDS)
+            total["n"] = (total.get("n") or 0) + r["n"]
+            total["all"] = facts.plus(total.get("all"), *(r[k] for k in HARM_KINDS))
             for g in VICTIM_GROUPS:
-                total[g] += r[g]
+                total[g] = facts.plus(total.get(g), r[g])
     return [
         {
             "domain": d,

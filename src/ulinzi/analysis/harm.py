@@ -67,7 +67,7 @@ def other_table(
 ) -> dict[str, Any]:
     ranked = sorted(groups_rows, key=lambda r: (-r["n"], r["domain"], r["perpetrator"], r["type"]))
     groups = ("all", *VICTIM_GROUPS)
-    top = max((r[g] for r in ranked for g in groups), default=0)
+    top = max((r[g] or 0 for r in ranked for g in groups), default=0)
     rows = []
     for r in ranked[:PATTERN_ROWS]:
         perp = r["perpetrator"] or ""

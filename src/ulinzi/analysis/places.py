@@ -11,15 +11,23 @@ from django.utils.translation import gettext as _
 from ulinzi.analysis import aggregates
 from ulinzi.analysis.shaping import Link, cell, iso_numeric, vocab_label
 from ulinzi.geo.countries import country as find_country
+from ulinzi.incidents.facts import plus
 from ulinzi.incidents.selectors import NOT_RECORDED
 
 TOP_AREAS = 15
 
 
+def _add(into: dict[str, Any], row: dict[str, Any]) -> None:
+    """Add a row's incidents and people harmed (a count no row records stays None)."""
+    into["n"] = into.get("n", 0) + row["n"]
+    for kind in ("killed", "injured"):
+        into[kind] = plus(into.get(kind), row[kind])
+
+
 def countries(rows: list[dict[str, Any]], link: Link) -> list[dict[str, Any]]:
-    sums: dict[str, Counter[str]] = defaultdict(Counter)
+    sums: dict[str, dict[str, Any]] = defaultdict(dict)
     for r in rows:
-        sums[r["country"]].update({k: r[k] for k in ("n", "killed", "injured")})
+        _add(sums[r["country"]], r)
     out = []
     for code in sorted(sums, key=lambda c: (-sums[c]["n"], c)):
         found = find_country(code)
@@ -40,7 +48,7 @@ def countries(rows: list[dict[str, Any]], link: Link) -> list[dict[str, Any]]:
 def areas(rows: list[dict[str, Any]], link: Link, limit: int = TOP_AREAS) -> list[dict[str, Any]]:
     """First-level areas with the most incidents. Rows are merged by
     :func:`aggregates.area_of` (name ignoring case, or P-code when no name)."""
-    sums: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    sums: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
     names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     pcodes: dict[tuple[str, str], str] = {}
     for r in rows:
@@ -48,7 +56,7 @@ def areas(rows: list[dict[str, Any]], link: Link, limit: int = TOP_AREAS) -> lis
         if key is None:
             continue
         k = (r["country"], key)
-        sums[k].update({x: r[x] for x in ("n", "killed", "injured")})
+        _add(sums[k], r)
         names[k][r["admin1_name"]] += r["n"]
         pcodes[k] = pcodes.get(k) or r["admin1_pcode"]
     out = []

@@ -9,16 +9,16 @@ from pydantic import ConfigDict, Field
 
 
 class CellOut(Schema):
-    v: int
+    v: int | None = Field(description="null: a count of people no counted incident records")
     href: str | None = Field(description="the incident list behind the number, if one selects it")
 
 
 class SeriesItemOut(Schema):
     key: str
     label: str
-    total: int
+    total: int | None = Field(description="people: null where no incident records the count")
     href: str | None
-    values: list[int]
+    values: list[int | None]
 
 
 class SeriesOut(Schema):
@@ -70,8 +70,8 @@ class RankedOut(Schema):
     label: str
     score: float
     incidents: int
-    killed: int
-    injured: int
+    killed: int | None = Field(description="null: no incident of the group records it")
+    injured: int | None = Field(description="null: no incident of the group records it")
     facilities_hit: int
     recent: int
     first_half: int

@@ -14,12 +14,13 @@ Cell = dict[str, Any]
 Link = Callable[..., str]
 
 
-def cell(value: int, href: str | None) -> Cell:
-    """A number and the incident-list link behind it (None: no list filter selects it)."""
-    return {"v": int(value), "href": href}
+def cell(value: int | None, href: str | None) -> Cell:
+    """A number and the incident-list link behind it (None: no list filter selects it).
+    A count of people no counted incident records is ``None`` ("not recorded"), not 0."""
+    return {"v": None if value is None else int(value), "href": href}
 
 
-def heat(value: int, top: int) -> int:
+def heat(value: int | None, top: int) -> int:
     """Shade 0 (nothing) to 5 (the largest) for a heatmap cell."""
     return 0 if not value or not top else 1 + min(4, int(5 * value / (top + 1)))
 

@@ -19,6 +19,7 @@ from ulinzi.analysis.params import (
     incident_list_url,
 )
 from ulinzi.analysis.shaping import cell, period_end, periods, type_label, vocab_label
+from ulinzi.incidents.facts import plus
 from ulinzi.incidents.selectors import NOT_RECORDED, IncidentFilters
 from ulinzi.vocab import registry
 
@@ -58,19 +59,24 @@ class Builder:
         label: Callable[[str], str],
         link_field: str | None,
         order: Iterable[str] | None = None,
+        people: bool = False,
     ) -> dict[str, Any]:
-        """Rows (period, key, n) → aligned series.
+        """Rows (period, key, n) → aligned series. For a count of ``people``, a period
+        where no incident records it is None ("not recorded"), not 0.
 
         The link behind ``values[i]`` of a series is its ``href`` followed by
         ``&date_from=bounds[i][0]&date_to=bounds[i][1]`` (``href`` is null when no list
         filter can select the series, e.g. incidents without a type)."""
         timeline = self.timeline(rows)
         index = {p: i for i, p in enumerate(timeline)}
-        values: dict[str, list[int]] = defaultdict(lambda: [0] * len(timeline))
+        empty = None if people else 0
+        values: dict[str, list[int | None]] = defaultdict(lambda: [empty] * len(timeline))
         for r in rows:
             if r["period"] in index:
-                values[r["key"] or ""][index[r["period"]]] += r["n"]
-        keys = sorted(values, key=lambda k: (-sum(values[k]), k))
+                at = values[r["key"] or ""]
+                at[index[r["period"]]] = plus(at[index[r["period"]]], r["n"])
+        totals = {k: plus(*v) if people else sum(filter(None, v)) for k, v in values.items()}
+        keys = sorted(values, key=lambda k: (-(totals[k] or 0), k))
         if order is not None:
             wanted = list(order)
             keys = [k for k in wanted if k in values] + [k for k in keys if k not in wanted]
@@ -85,7 +91,7 @@ class Builder:
                 {
                     "key": key,
                     "label": label(key),
-                    "total": sum(values[key]),
+                    "total": totals[key],
                     "href": href,
                     "values": values[key],
                 }
@@ -110,7 +116,9 @@ class Builder:
             for kind in ("killed", "injured")
         ]
         labels = {"killed": _("Killed"), "injured": _("Injured")}
-        casualties = self.series(harmed, labels.__getitem__, None, order=("killed", "injured"))
+        casualties = self.series(
+            harmed, labels.__getitem__, None, order=("killed", "injured"), people=True
+        )
         by_cause = [{"period": r["period"], "key": r["cause"], "n": r["n"]} for r in cube]
         causes = self.series(
             by_cause,
@@ -143,7 +151,7 @@ class Builder:
         everything = self.link()
         totals = {
             "incidents": cell(sum(r["n"] for r in cube), everything),
-            **{k: cell(sum(r[k] for r in cube), everything) for k in aggregates.HARM_KINDS},
+            **{k: cell(plus(*(r[k] for r in cube)), everything) for k in aggregates.HARM_KINDS},
             "facilities_hit": cell(
                 aggregates.resource_counts(self.qs).get("facility", 0),
                 self.link(resource="facility"),

@@ -5,6 +5,7 @@ Codes come from ``data/fact_codes.json``: one number per vocabulary code, a bit 
 and per resource. The file only ever grows (a number, once given, keeps its meaning);
 a test fails when a vocabulary code has no number. Countries are their three letters read
 as a base-26 number; areas are a 63-bit hash of P-code and name, kept in :class:`FactArea`.
+People harmed are copied as recorded: a count no source records is NULL, never 0.
 
 Every write of incidents calls :func:`refresh` with the ids it touched, inside its own
 transaction, so the copy commits or rolls back with the incidents.
@@ -123,6 +124,12 @@ def week_start(number: int) -> date:
     return WEEK_ZERO + timedelta(days=7 * number)
 
 
+def plus(*values: int | None) -> int | None:
+    """The sum of the counts that are recorded; None when none is (not recorded is not 0)."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
 def _cell(value: float | None) -> int | None:
     return None if value is None else math.floor(value * GRID)
 
@@ -158,10 +165,9 @@ def fact_values(row: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, str, st
         resources=bits("resource", row["resources"] or ()),
         cell_lat=_cell(row["lat"]) if located else None,
         cell_lon=_cell(row["lon"]) if located else None,
-        **{kind: row[kind] or 0 for kind in HARM_KINDS},
+        **{kind: row[kind] for kind in HARM_KINDS},
         **{
-            f"people_{group}": sum(filter(None, map(row.get, fields)))
-            for group, fields in GROUP_FIELDS.items()
+            f"people_{group}": plus(*map(row.get, fields)) for group, fields in GROUP_FIELDS.items()
         },
     )
     return values, (key, pcode, area_name)

@@ -193,7 +193,7 @@ class IncidentChange(models.Model):
 class IncidentFact(models.Model):
     """A narrow copy of one incident for counting: every dimension the dashboard filters or
     groups by as a small integer (see :mod:`ulinzi.incidents.facts`), types and resources
-    as bit masks, people harmed as plain sums.
+    as bit masks, people harmed as plain sums (NULL where not recorded).
 
     Written only by :func:`ulinzi.incidents.facts.refresh`, which every write path of
     incidents calls in its transaction; ``ulinzi facts check`` compares it with the
@@ -216,14 +216,16 @@ class IncidentFact(models.Model):
     area = models.BigIntegerField()  # FactArea.key; 0 = no first-level area recorded
     types = models.BigIntegerField()
     resources = models.BigIntegerField()
-    killed = models.IntegerField()
-    injured = models.IntegerField()
-    abducted = models.IntegerField()
-    arrested = models.IntegerField()
-    detained = models.IntegerField()
-    people_children = models.IntegerField()
-    people_health_workers = models.IntegerField()
-    people_patients = models.IntegerField()
+    # People harmed: NULL where the incident records no such count (not recorded is
+    # not 0); a group's people, the sum of the group's recorded counts, NULL when none.
+    killed = models.IntegerField(null=True)
+    injured = models.IntegerField(null=True)
+    abducted = models.IntegerField(null=True)
+    arrested = models.IntegerField(null=True)
+    detained = models.IntegerField(null=True)
+    people_children = models.IntegerField(null=True)
+    people_health_workers = models.IntegerField(null=True)
+    people_patients = models.IntegerField(null=True)
     cell_lat = models.SmallIntegerField(null=True)  # 0.1° grid cell, floor(lat * 10)
     cell_lon = models.SmallIntegerField(null=True)
 

@@ -18,6 +18,7 @@ from django.db.models.functions import TruncMonth
 
 from ulinzi.accounts.access import Actor
 from ulinzi.analysis.linkage.models import ClusterMember
+from ulinzi.incidents.facts import plus
 from ulinzi.incidents.models import COUNT_KINDS, Incident, IncidentTerm
 from ulinzi.incidents.selectors import IncidentFilters, apply_filters, visible
 from ulinzi.reports import centroids
@@ -36,12 +37,6 @@ def counted(actor: Actor, filters: IncidentFilters) -> QuerySet[Incident]:
 def _harm(prefix: str = "") -> dict[str, Sum]:
     """People harmed per kind: SQL's SUM, None when no report records the kind."""
     return {kind: Sum(prefix + kind) for kind in COUNT_KINDS}
-
-
-def plus(*values: int | None) -> int | None:
-    """The sum of the counts some report records; None when none does."""
-    known = [v for v in values if v is not None]
-    return sum(known) if known else None
 
 
 def headline(qs: QuerySet[Incident]) -> dict[str, int | None]:

@@ -21,6 +21,8 @@ def num(c: dict[str, Any] | None) -> SafeString:
     filter can express them."""
     if not c:
         return format_html("{}", "")
+    if c["v"] is None:
+        return format_html('<span class="n none">{}</span>', _("not recorded"))
     shown = number_format(c["v"], force_grouping=True)
     if not c["v"]:
         return format_html('<span class="n zero">{}</span>', shown)

@@ -99,7 +99,8 @@ def test_an_organisation_without_agreement_sees_nothing_of_it(
     assert totals("outsider-analyst", user)["incidents"] == 3
     for username in ("coordinator", "analyst", "coordinator2", "analyst2"):
         t = totals(username, user)
-        assert t["incidents"] == 0 and t["killed"] == 0, username
+        # Nothing seen, so nothing recorded: "not recorded", not 0.
+        assert t["incidents"] == 0 and t["killed"] is None, username
         assert totals(username, user, organisation="outsider")["incidents"] == 0
         data = summary.build(actor_for(user(username)), DashboardParams())
         assert data["areas"] == [] and data["points"] == [] and data["countries"] == []
