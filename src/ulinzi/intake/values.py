@@ -7,7 +7,7 @@ that repeat (vocabulary labels, country names, dates) are memoised per converter
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -172,6 +172,19 @@ def domain_code(values: dict[str, str] | None = None) -> Callable[[Any], str]:
         )
 
     return convert
+
+
+def implied_types(vocab_name: str, codes: Iterable[str], types_vocab: str) -> list[str]:
+    """The types of vocabulary ``types_vocab`` that the terms ``codes`` of ``vocab_name``
+    imply (each term's ``types`` in the vocabulary file), in order, each once: the
+    weapons of a row → its incident types in the row's domain."""
+    vocab = registry.get(vocab_name)
+    found: list[str] = []
+    for code in codes:
+        implied = vocab.term(code).types.get(types_vocab)
+        if implied and implied not in found:
+            found.append(implied)
+    return found
 
 
 def _norm(value: str) -> str:

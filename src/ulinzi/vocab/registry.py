@@ -57,6 +57,9 @@ class Term:
     labels: dict[str, str]
     aliases: tuple[str, ...] = ()
     part_of: str = ""  # the code of the term this one is a part of (a subgroup), if any
+    # The incident type this term implies, by type vocabulary (``weapon``: an IED is
+    # ``individual_weapons`` in ``ssa_attack_type``).
+    types: dict[str, str] = field(default_factory=dict)
 
     def label(self, language: str | None = None) -> str:
         lang = (language or get_language() or "en")[:2]
@@ -117,6 +120,7 @@ def all_vocabularies() -> dict[str, Vocabulary]:
                 labels=t["labels"],
                 aliases=tuple(t.get("aliases", ())),
                 part_of=t.get("part_of", ""),
+                types=dict(t.get("types", {})),
             )
             for t in raw["terms"]
         )

@@ -5,9 +5,11 @@ docs/imports.md): health workers kidnapped or arrested → abduction_arrest_dete
 sexually assaulted → sexual_assault; supplies looted or transport stolen/hijacked →
 removal_of_assets; threatened → psychological_violence; assaulted →
 assault_without_weapons; forceful entry → armed_search; occupation → militarization;
-access denied → obstruction; a weapon that is explosive ordnance (aerial bomb, shelling,
-artillery, rocket, missile, mortar, cluster bomb) → heavy_weapons; arson → setting_fire.
-Firearms, knives and the like are not typed: "carried or used" does not say which.
+access denied → obstruction. A weapon column gives the types its terms imply in the
+row's domain (``vocab/data/weapon.json``: bombs, shelling, missiles → heavy_weapons;
+IEDs, grenades → individual_weapons; arson → setting_fire; mines, unexploded ordnance →
+explosive_ordnance in protection). Firearms, knives and the like imply none: "carried or
+used" does not say which, and SSA puts firearms under both heavy and individual weapons.
 
 Context flags give the cause; with several, armed conflict first, then civil unrest,
 then epidemic-related.
@@ -20,6 +22,7 @@ from typing import Any
 from ulinzi.incidents.models import COUNT_GROUPS, COUNT_KINDS
 from ulinzi.intake import values
 from ulinzi.intake.formats.base import Converter, Problem
+from ulinzi.vocab import registry
 
 COUNT_TARGETS = frozenset(k + g for k in COUNT_KINDS for g in COUNT_GROUPS)
 INDICATORS: tuple[tuple[frozenset[str], str], ...] = (
@@ -70,7 +73,6 @@ RESOURCE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
 )  # fmt: skip
 CAUSE_ORDER = ("armed_conflict", "civil_unrest", "pandemic_related")
-HEAVY = ("aerial bomb", "shelling", "artillery", "rocket", "missile", "mortar", "cluster bomb")
 
 
 def indicator_target(attrs: frozenset[str]) -> str | None:
@@ -94,15 +96,9 @@ def _context(value: Any) -> str:
     return values.vocab_code("cause")(raw)
 
 
-def _weapon_types(value: Any) -> tuple[str, ...]:
-    found: list[str] = []
-    for part in values.text(value).lower().split(","):
-        part = part.strip()
-        if part.startswith(HEAVY) and "heavy_weapons" not in found:
-            found.append("heavy_weapons")
-        elif part == "arson" and "setting_fire" not in found:
-            found.append("setting_fire")
-    return tuple(found)
+def _weapons(value: Any) -> tuple[str, ...]:
+    """A weapon cell ("Aerial Bomb: Plane, Firearms") → its ``weapon`` codes."""
+    return tuple(values.split_terms(value, "weapon"))
 
 
 def converter(target: str) -> Converter | None:
@@ -112,7 +108,7 @@ def converter(target: str) -> Converter | None:
     if target.startswith("x_ctx_"):
         return values.Memo(_context)
     if target == "x_weapon":
-        return values.Memo(_weapon_types)
+        return values.Memo(_weapons)
     if target.startswith(("x_facility", "x_transport", "x_supplies", "x_forceful", "x_hw")):
         return values.Memo(values.count)
     if target == "x_occupation":
@@ -162,10 +158,18 @@ class Inferrer:
         if not (self.infer_types or self.infer_resources or self.infer_cause):
             return
         both = {**data, **x}
-        if self.infer_types and data.get("domain") == "health_care_attack":
-            types = [code for sources, code in self.type_rules if any(both.get(s) for s in sources)]
-            types.extend(x.get("x_weapon") or ())
-            data["types"] = types
+        if self.infer_types:
+            domain = data.get("domain") or ""
+            types: list[str] = []
+            if domain == "health_care_attack":
+                types = [c for sources, c in self.type_rules if any(both.get(s) for s in sources)]
+            vocab = registry.DOMAIN_TYPES.get(domain)
+            if vocab is not None:
+                for code in values.implied_types("weapon", x.get("x_weapon") or (), vocab):
+                    if code not in types:
+                        types.append(code)
+            if types or domain == "health_care_attack":
+                data["types"] = types
         if self.infer_resources:
             data["resources"] = [
                 code for sources, code in self.resource_rules if any(both.get(s) for s in sources)

@@ -60,7 +60,10 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "x_hw_threatened": ("health workers threatened",),
     "x_hw_assaulted": ("health workers assaulted",),
     "x_hw_sexually_assaulted": ("health workers sexually assaulted",),
-    "x_weapon": ("weapon carried/used", "weapon", "weapons", "weapon used"),
+    "x_weapon": (
+        "weapon carried/used", "weapon", "weapons", "weapon used", "weapons use", "weapon type",
+        "explosive weapon type",
+    ),
     "x_facility_destroyed": ("number of attacks on health facilities reporting destruction",),
     "x_facility_damaged": ("number of attacks on health facilities reporting damaged",),
     "x_forceful_entry": ("forceful entry into health facility",),
