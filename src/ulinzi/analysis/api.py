@@ -5,33 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from ulinzi.analysis import policies, ranking, summary
 from ulinzi.analysis.params import DashboardParams
 from ulinzi.analysis.schemas import AreasOut, SummaryOut
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import NotAllowed
+from ulinzi.incidents.filters import FilterQuery
 
 router = Router(tags=["analysis"])
 
 
-class SummaryParams(Schema):
+class SummaryParams(FilterQuery):
     """Same filters as the incident list; ``status`` may only narrow the counted
     statuses (draft, submitted, verified): duplicates and rejected reports never count."""
 
-    date_from: str | None = None
-    date_to: str | None = None
-    country: str | None = None
-    admin1: str | None = None
-    domain: str | None = None
-    type: str | None = None
-    cause: str | None = None
-    certainty: str | None = None
-    perpetrator: str | None = None
-    organisation: str | None = None
-    resource: str | None = None
-    status: str | None = None
     interval: str | None = None
     stack: str | None = None
 

@@ -11,7 +11,7 @@ from ulinzi.accounts.access import Actor
 from ulinzi.analysis import aggregates
 from ulinzi.analysis.params import COUNTED_STATUSES, DashboardParams
 from ulinzi.geo.countries import country as find_country
-from ulinzi.incidents.selectors import IncidentFilters
+from ulinzi.incidents.filters import RULES, IncidentFilters
 from ulinzi.vocab import registry
 
 
@@ -44,6 +44,8 @@ def presets(params: DashboardParams, today: date | None = None) -> list[dict[str
 
 
 def menus(actor: Actor, params: DashboardParams) -> dict[str, Any]:
+    """The dashboard's menus, named after their filters: the vocabularies of
+    :mod:`ulinzi.incidents.filters`, and what is present in what the actor may see."""
     everything = aggregates.counted(actor, IncidentFilters(status=",".join(COUNTED_STATUSES)))
     found = aggregates.facets(everything)
     countries = []
@@ -54,16 +56,17 @@ def menus(actor: Actor, params: DashboardParams) -> dict[str, Any]:
     areas: list[tuple[str, str]] = []
     if params.filters.country:
         areas = aggregates.areas_of(everything, params.filters.country)
+    vocabularies = {
+        name: rule.choices()
+        for name, rule in RULES.items()
+        if rule.vocabulary is not None and name != "status"
+    }
     return {
-        "countries": countries,
+        **vocabularies,
+        "country": countries,
         "areas": areas,
-        "organisations": found["organisations"],
-        "domains": registry.get("domain").choices(),
-        "types": _types(params.filters.domain),
-        "causes": registry.get("cause").choices(),
-        "certainties": registry.get("certainty").choices(),
-        "perpetrators": registry.get("perpetrator").choices(),
-        "resources": registry.get("resource").choices(),
-        "statuses": [(s, registry.get("incident_status").label(s)) for s in COUNTED_STATUSES],
+        "organisation": found["organisations"],
+        "type": _types(params.filters.domain),
+        "status": [(s, registry.get("incident_status").label(s)) for s in COUNTED_STATUSES],
         "presets": presets(replace(params)),
     }

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ulinzi.analysis.aggregates import HEALTH, VICTIM_GROUPS
 from ulinzi.analysis.shaping import Link, cell, heat, type_label, vocab_label
-from ulinzi.incidents.selectors import NOT_RECORDED
+from ulinzi.incidents.filters import NOT_RECORDED
 from ulinzi.vocab import registry
 
 PATTERN_ROWS = 25

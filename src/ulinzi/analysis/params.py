@@ -1,6 +1,6 @@
 """The dashboard's filters and display choices, read from a query string and checked.
 
-They build on :class:`ulinzi.incidents.selectors.IncidentFilters` so that every number on
+They build on :class:`ulinzi.incidents.filters.IncidentFilters` so that every number on
 the dashboard can link to the incident list with exactly the same filters.
 """
 
@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from ulinzi.common.problems import FieldProblem, InvalidInput
-from ulinzi.incidents.selectors import NOT_RECORDED, IncidentFilters
+from ulinzi.incidents.filters import NOT_RECORDED, IncidentFilters
 from ulinzi.vocab import registry
 
 # Statuses that count. Duplicates (the same event reported again) and rejected reports
@@ -23,16 +23,6 @@ COUNTED_STATUSES = ("draft", "submitted", "verified")
 EXCLUDED_STATUSES = ("duplicate", "rejected")
 INTERVALS = ("month", "week")
 STACKS = ("domain", "type")
-
-# Filters that may also ask for incidents where the field was not recorded.
-_MAY_BE_UNRECORDED = ("certainty", "perpetrator", "resource", "type")
-_VOCAB_FILTERS = {
-    "domain": "domain",
-    "certainty": "certainty",
-    "cause": "cause",
-    "perpetrator": "perpetrator",
-    "resource": "resource",
-}
 
 
 def _all_type_codes() -> set[str]:
@@ -67,12 +57,13 @@ class DashboardParams:
         stack = str(params.get("stack") or "domain")
         if stack not in STACKS:
             problems.append(FieldProblem("stack", "must be domain or type", stack))
-        for name, vocabulary in _VOCAB_FILTERS.items():
-            value = getattr(filters, name)
-            if value == NOT_RECORDED and name in _MAY_BE_UNRECORDED:
+        for name, value, rule in filters.chosen():
+            if rule.vocabulary is None or name == "status":  # status: see _status
                 continue
-            if value and value not in registry.get(vocabulary):
-                problems.append(FieldProblem(name, f"is not a {vocabulary} code", value))
+            if value == NOT_RECORDED and rule.unrecorded:
+                continue
+            if value not in registry.get(rule.vocabulary):
+                problems.append(FieldProblem(name, f"is not a {rule.vocabulary} code", value))
         if filters.type and filters.type != NOT_RECORDED:
             allowed = (
                 set(registry.types_for(filters.domain).codes())

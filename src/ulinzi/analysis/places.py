@@ -12,7 +12,7 @@ from ulinzi.analysis import aggregates
 from ulinzi.analysis.shaping import Link, cell, iso_numeric, vocab_label
 from ulinzi.geo.countries import country as find_country
 from ulinzi.incidents.facts import plus
-from ulinzi.incidents.selectors import NOT_RECORDED
+from ulinzi.incidents.filters import NOT_RECORDED
 
 TOP_AREAS = 15
 

@@ -20,7 +20,7 @@ from ulinzi.analysis.params import (
 )
 from ulinzi.analysis.shaping import cell, period_end, periods, type_label, vocab_label
 from ulinzi.incidents.facts import plus
-from ulinzi.incidents.selectors import NOT_RECORDED, IncidentFilters
+from ulinzi.incidents.filters import NOT_RECORDED, IncidentFilters
 from ulinzi.vocab import registry
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from ulinzi.common import versioning
 from ulinzi.common.api_auth import actor
 from ulinzi.common.problems import NotAllowed, Problem
 from ulinzi.incidents import policies, selectors, services
+from ulinzi.incidents.filters import FilterQuery, IncidentFilters
 from ulinzi.incidents.schemas import (
     ChangeOut,
     IncidentIn,
@@ -24,19 +25,7 @@ from ulinzi.incidents.schemas import (
 router = Router(tags=["incidents"])
 
 
-class ListParams(Schema):
-    domain: str | None = None
-    type: str | None = None
-    country: str | None = None
-    admin1: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    certainty: str | None = None
-    cause: str | None = None
-    status: str | None = None
-    organisation: str | None = None
-    perpetrator: str | None = None
-    resource: str | None = None
+class ListParams(FilterQuery):
     cursor: str | None = None
     limit: int = 50
 
@@ -55,7 +44,7 @@ def list_incidents(request: HttpRequest, params: Query[ListParams]) -> dict[str,
     who = actor(request)
     if not policies.can_list(who):
         raise NotAllowed("your roles do not give access to incidents")
-    filters = selectors.IncidentFilters.from_query(params.dict())
+    filters = IncidentFilters.from_query(params.dict())
     qs = selectors.apply_filters(selectors.visible(who), filters)
     page = selectors.page(qs, cursor=params.cursor, limit=max(1, min(params.limit, 500)))
     return {

@@ -23,7 +23,6 @@ from ulinzi.common.problems import FieldProblem, InvalidInput
 from ulinzi.common.versioning import VersionField
 from ulinzi.incidents import policies, validation
 from ulinzi.incidents.models import COUNT_KINDS, Incident
-from ulinzi.incidents.selectors import NOT_RECORDED
 from ulinzi.vocab import registry
 from ulinzi.web.i18n import country_choices
 
@@ -352,30 +351,6 @@ def _type_label(code: str) -> str:
         if code in vocab:
             return vocab.label(code)
     return code
-
-
-def list_menus(actor: Actor) -> dict[str, Any]:
-    """Choices for the filters of the incident list, labelled in the page's language."""
-    org_ids = set(actor.roles_by_org) | set(actor.shared_domains)
-    organisations = list(
-        Organisation.objects.filter(pk__in=org_ids).order_by("name").values_list("code", "name")
-    )
-    unrecorded = (NOT_RECORDED, str(_("Not recorded")))
-    return {
-        "domains": registry.get("domain").choices(),
-        "type_groups": [
-            (domain, registry.get("domain").label(domain), registry.get(vocab).choices())
-            for domain, vocab in registry.DOMAIN_TYPES.items()
-        ],
-        "countries": country_choices(),
-        "certainties": [*registry.get("certainty").choices(), unrecorded],
-        "causes": registry.get("cause").choices(),
-        "statuses": registry.get("incident_status").choices(),
-        "perpetrators": [*registry.get("perpetrator").choices(), unrecorded],
-        "resources": [*registry.get("resource").choices(), unrecorded],
-        "organisations": organisations,
-        "organisation_codes": {code for code, _name in organisations},
-    }
 
 
 def _organisations(actor: Actor | None) -> list[tuple[str, str]]:

@@ -21,8 +21,10 @@ from ulinzi.common import versioning
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import Again, Kept, forbidden
 from ulinzi.geo.countries import admin1
+from ulinzi.incidents import filters as incident_filters
 from ulinzi.incidents import policies, search, selectors, services
-from ulinzi.incidents.forms import IncidentForm, list_menus
+from ulinzi.incidents.filters import IncidentFilters
+from ulinzi.incidents.forms import IncidentForm
 from ulinzi.incidents.models import Incident
 from ulinzi.vocab import registry
 
@@ -66,7 +68,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     if not policies.can_list(who):
         return forbidden(request, _("Your roles give no access to incidents."))
     try:
-        filters = selectors.IncidentFilters.from_query(request.GET)
+        filters = IncidentFilters.from_query(request.GET)
     except InvalidInput as exc:
         fields = ", ".join(p.field for p in exc.problems)
         messages.error(
@@ -74,7 +76,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             _("Some filters were not understood and were left out: %(fields)s.")
             % {"fields": fields},
         )
-        filters = selectors.IncidentFilters()
+        filters = IncidentFilters()
     qs = selectors.apply_filters(selectors.visible(who), filters).select_related("organisation")
     text = request.GET.get("q", "").strip()
     found = search.Found(qs)
@@ -113,7 +115,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "sorts": search.sort_choices(),
             "date_sort": "occurred_on" if sort == "-occurred_on" else "-occurred_on",
             "found": found,
-            "menus": list_menus(who),
+            "menus": incident_filters.menus(who),
             "can_create": policies.can_create(who),
         },
     )

@@ -11,31 +11,20 @@ import tempfile
 from collections.abc import Callable
 
 from django.http import FileResponse, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from ulinzi.common.api_auth import actor
 from ulinzi.common.openapi import file_response
 from ulinzi.common.problems import NotAllowed
+from ulinzi.incidents.filters import FilterQuery
 from ulinzi.reports import policies, services, writers
 
 router = Router(tags=["exports"])
 
 
-class ExportParams(Schema):
+class ExportParams(FilterQuery):
     level: str = "public"
     k: str | None = None
-    domain: str | None = None
-    type: str | None = None
-    country: str | None = None
-    admin1: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    certainty: str | None = None
-    cause: str | None = None
-    status: str | None = None
-    organisation: str | None = None
-    perpetrator: str | None = None
-    resource: str | None = None
 
 
 def _endpoint(fmt: str) -> Callable[..., FileResponse]:
