@@ -18,6 +18,7 @@ from tests.journeys.site import Site
 
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 PASSWORD = "ulinzi-demo"
+RECEIPT = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}")
 TIMEOUT_MS = 30_000
 
 
@@ -155,6 +156,27 @@ class Person:
             toggle.click()
         with self.page.expect_navigation():
             self.page.click(f"#main-menu a[href='{href}']")
+
+    def report_anonymously(
+        self, place: str, when: str, story: str, *, double_click: bool = False
+    ) -> str:
+        """On the anonymous report form shown, report sexual exploitation in Ukraine
+        (``place``, month ``when``, ``story``), send it (twice, fast, with
+        ``double_click``) and read the receipt the page gives."""
+        page = self.page
+        page.check("input[name=category][value=seah]")
+        page.select_option("#id_country", "UKR")
+        page.fill("#id_admin1_name", place)
+        page.fill("#id_occurred_on", when)
+        page.fill("#id_what_happened", story)
+        if double_click:
+            page.dblclick("form.anon-form button[type=submit]")
+        else:
+            self.submit("form.anon-form button[type=submit]")
+        page.wait_for_selector("p.receipt")
+        receipt = page.locator("p.receipt").get_attribute("aria-label") or ""
+        assert RECEIPT.fullmatch(receipt), receipt
+        return receipt
 
     def sign_in(self, username: str, next_path: str = "") -> None:
         """Password, then (roles that see cases) the code of the authenticator app,

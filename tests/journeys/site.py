@@ -1,12 +1,10 @@
 """The site the journeys walk: its own database (seeded by :mod:`tests.journeys.seed`),
-a real ``ulinzi serve`` and a real ``ulinzi worker`` process on loopback, email written
-to files by the worker. One per test session; stopped (and its PostgreSQL database
-dropped) at the end."""
+a real ``ulinzi serve`` and a real ``ulinzi worker`` process on loopback, and a real SMTP
+server on loopback (aiosmtpd, in the test process) that the worker sends email to. One
+per test session; stopped (and its PostgreSQL database dropped) at the end."""
 
 from __future__ import annotations
 
-import email
-import email.header
 import http.client
 import os
 import shutil
@@ -16,7 +14,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from ulinzi.alerts.tests.servers import MailSink
 
 ULINZI = str(Path(sys.executable).with_name("ulinzi"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +29,9 @@ class Site:
     url: str
     port: int
     data_dir: Path
-    mail_dir: Path
     shots: Path
+    inbox: MailSink = field(default_factory=MailSink)
+    smtp: Any = None  # the aiosmtpd controller serving ``inbox``
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     drop_database: str = ""
     # The authenticator secret each user enrolled, and the last time step used.
@@ -37,25 +39,12 @@ class Site:
     last_step: dict[str, int] = field(default_factory=dict)
 
     def mail(self) -> list[tuple[str, str, str]]:
-        """Every email the worker has sent so far: (to, subject, plain text body)."""
-        if not self.mail_dir.exists():
-            return []
+        """Every email the SMTP server has received so far: (to, subject, plain text)."""
         out = []
-        for path in sorted(self.mail_dir.iterdir()):
-            # Django's file backend: messages one after another, each ended by a rule.
-            for chunk in path.read_text().split("-" * 79):
-                if not chunk.strip():
-                    continue
-                message = email.message_from_string(chunk.lstrip("\n"))
-                part = next(
-                    (p for p in message.walk() if p.get_content_type() == "text/plain"), None
-                )
-                raw = part.get_payload(decode=True) if part is not None else b""
-                body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
-                subject = str(email.header.make_header(email.header.decode_header(
-                    message.get("Subject", "")
-                )))  # fmt: skip
-                out.append((message.get("To", ""), subject, body))
+        for _, message in list(self.inbox.messages):
+            part = message.get_body(preferencelist=("plain",))
+            body = part.get_content() if part is not None else ""
+            out.append((str(message.get("To", "")), str(message.get("Subject", "")), body))
         return out
 
     def stop(self) -> None:
@@ -69,6 +58,8 @@ class Site:
                     process.kill()
                     process.wait()
         finally:
+            if self.smtp is not None:
+                self.smtp.stop()
             if self.drop_database:
                 _drop_postgres(self.drop_database)
 
@@ -103,17 +94,19 @@ def start(data_dir: Path) -> Site:
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True, mode=0o700)
     parent_url, name, drop = _database(data_dir)
-    port = _free_port()
+    port, smtp_port = _free_port(), _free_port()
     url = f"http://localhost:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    own = ("PYTEST", "ULINZI_SMTP_", "ULINZI_EMAIL_")  # mail goes to the journeys' server
+    env = {k: v for k, v in os.environ.items() if not k.startswith(own)}
     env.update(
         DJANGO_SETTINGS_MODULE="tests.journeys.settings",
         PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
         ULINZI_DATA_DIR=str(data_dir),
         ULINZI_SECRET_KEY="journeys-" + os.urandom(16).hex(),
         ULINZI_LOG_LEVEL="WARNING",
-        ULINZI_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        ULINZI_EMAIL_FILE_PATH=str(data_dir / "mail"),
+        ULINZI_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        ULINZI_SMTP_HOST="127.0.0.1",
+        ULINZI_SMTP_PORT=str(smtp_port),
         ULINZI_SITE_URL=url,
         # A loaded machine must not turn a sign-in into "busy, try again".
         ULINZI_ARGON2_WAIT="60",
@@ -136,11 +129,15 @@ def start(data_dir: Path) -> Site:
     else:
         env["DATABASE_URL"] = f"sqlite:///{name}"
     shots = data_dir / "screenshots"
-    site = Site(url, port, data_dir, data_dir / "mail", shots, drop_database=drop)
+    site = Site(url, port, data_dir, shots, drop_database=drop)
     site.shots.mkdir()
     logs = data_dir / "logs"
     logs.mkdir()
     try:
+        from aiosmtpd.controller import Controller
+
+        site.smtp = Controller(site.inbox, hostname="127.0.0.1", port=smtp_port)
+        site.smtp.start()
         for command in (["serve", "--port", str(port), "--threads", "4"], ["worker"]):
             site.processes.append(
                 subprocess.Popen(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.journeys.person import Person
+from tests.journeys.person import Person, t
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +57,7 @@ def test_admin_roles(person: Callable[[str], Person], walk: tuple[str, str]) -> 
     admin.submit("form.audit-filters button[type=submit]")
     rows = page.locator("table.audit tbody tr")
     assert rows.count() >= 1 and "monitor" in rows.first.inner_text(), admin.main_text()
+    assert rows.first.locator("td").last.inner_text() == t(language, "Role")  # not "role"
     admin.land("6-audit-filtered")
     page.select_option("#id_action", "role.give")
     admin.submit("form.audit-filters button[type=submit]")

@@ -14,6 +14,7 @@ import pytest
 from tests.journeys.person import Person, t
 
 pytestmark = pytest.mark.e2e
+WEAPON = "Has the partner used or threatened to use a weapon?"  # a question of ipv.json
 
 
 def test_case_referral(person: Callable[[str], Person], walk: tuple[str, str]) -> None:
@@ -76,7 +77,10 @@ def test_case_referral(person: Callable[[str], Person], walk: tuple[str, str]) -
     assert page.locator("h2 + ul li", has_text="Amani safe house").count() == 1
     with page.expect_navigation():
         page.click("a.button[href$='/assess/ipv/']")
-    worker.land("9-screening")
+    screening = worker.land("9-screening")
+    assert t(language, WEAPON) in screening
+    if language != "en":  # the instrument's questions in the reader's language
+        assert WEAPON not in screening, screening
     for answer in page.locator("input[type=radio][value=yes]").all():
         answer.check()
     page.check("input[type=radio][value=very]")

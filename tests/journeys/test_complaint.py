@@ -32,14 +32,7 @@ def test_complaint(person: Callable[[str], Person], walk: tuple[str, str]) -> No
     complainant = person("complainant")
     page = complainant.page
     page.goto("/anonymous/")
-    page.check("input[name=category][value=seah]")
-    page.select_option("#id_country", "UKR")
-    page.fill("#id_admin1_name", place)
-    page.fill("#id_occurred_on", "2025-05")
-    page.fill("#id_what_happened", story)
-    complainant.submit("form.anon-form button[type=submit]")
-    receipt = page.locator("p.receipt").get_attribute("aria-label") or ""
-    assert receipt, complainant.main_text()
+    receipt = complainant.report_anonymously(place, "2025-05", story)
     complainant.land("1-receipt")
 
     investigator = person("investigator")

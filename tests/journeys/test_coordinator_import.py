@@ -24,6 +24,15 @@ ROWS = 12
 BAD = {4: ("Country ISO", "Atlantis"), 9: ("Date", "2023-13-45")}  # index in ROWS
 
 
+def _domain(language: str, code: str) -> str:
+    from django.utils import translation
+
+    from ulinzi.vocab import registry
+
+    with translation.override(language):
+        return registry.label("domain", code)
+
+
 def _partner_file(folder: Path, batch: str) -> Path:
     rows = []
     for i in range(ROWS):
@@ -85,9 +94,12 @@ def test_coordinator_import(
     page.goto("/reports/export/")
     coordinator.land("7-export-form")
     page.select_option("#id_level", "public")
+    page.select_option("#id_domain", "health_care_attack")
     coordinator.submit("form.export-form button[type=submit]")
     assert "/reports/export/" in page.url
-    coordinator.land("8-export")
+    # The filters in words ("domain=health_care_attack" before).
+    filters = f"{t(language, 'Domain')}: {_domain(language, 'health_care_attack')}"
+    assert filters in coordinator.land("8-export")
     with page.expect_download() as download:
         page.click(f"a.button:text-is('{t(language, 'Download')}')")
     assert Path(download.value.path()).stat().st_size > 0

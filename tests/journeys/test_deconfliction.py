@@ -13,6 +13,7 @@ import pytest
 from tests.journeys.person import Person
 
 pytestmark = pytest.mark.e2e
+CLUSTER = "Health and Protection Cluster (demo)"  # the demo coordinator's organisation
 
 
 def _at(days: float) -> str:
@@ -31,6 +32,9 @@ def test_deconfliction(person: Callable[[str], Person], walk: tuple[str, str]) -
     with page.expect_navigation():
         page.click("a[href='/deconfliction/sites/new/']")
     coordinator.land("2-site-form")
+    # The organisation is chosen by name from the coordinator's own (no code to type).
+    assert page.locator("#organisation option").all_inner_texts() == [CLUSTER]
+    page.select_option("#organisation", label=CLUSTER)
     page.fill("#name", site)
     page.select_option("#site_type", index=0)
     page.fill("#lat", "15.5007")
@@ -41,6 +45,7 @@ def test_deconfliction(person: Callable[[str], Person], walk: tuple[str, str]) -
 
     page.goto("/deconfliction/movements/new/")
     coordinator.land("4-movement-form")
+    page.select_option("#organisation", label=CLUSTER)
     page.fill("#purpose", convoy)
     page.fill("#route", "15.5007, 32.5599\n15.6, 32.6\n15.7, 32.7")
     page.fill("#departure_from", _at(3))

@@ -15,6 +15,7 @@ import pytest
 
 from tests.journeys.person import Person, t
 from tests.journeys.site import Site
+from ulinzi.web.i18n import country_name
 
 pytestmark = pytest.mark.e2e
 SUBSCRIBER = "coordinator2@amani.example.org"  # the demo's email subscription (Sudan is in it)
@@ -76,12 +77,13 @@ def test_monitor_alert(person: Callable[[str], Person], walk: tuple[str, str], s
     page.select_option("#severity", "flash")
     page.check("input[name=domains][value=health_care_attack]")
     page.fill("#expires_at", (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("#pcodes", "SD")
+    page.select_option("#area_country", "SDN")  # the whole of Sudan, chosen by name
     page.fill("#threatened", "Hospitals of Khartoum within range of the shelling.")
     monitor.submit("form.incident-form button[type=submit]")
     assert re.search(r"/alerts/[0-9a-f-]{36}/$", page.url), monitor.main_text()
     alert_url = page.url
-    monitor.land("6-alert")
+    facts = monitor.land("6-alert")
+    assert country_name("SDN", language) in facts, facts  # the area by name, not "SD"
 
     body = _wait_for_mail(site, title)
     link = re.search(re.escape(site.url) + r"/alerts/ack/[^\s/]+/", body)
@@ -98,4 +100,7 @@ def test_monitor_alert(person: Callable[[str], Person], walk: tuple[str, str], s
     page.goto(alert_url)
     row = page.locator("tbody tr", has_text="coordinator2")
     assert t(language, "not yet") not in row.inner_text(), row.inner_text()
+    headers = page.locator("main table thead th").all_inner_texts()
+    if language == "ar":  # every column named in Arabic ("Webhook" was left in English)
+        assert not [h for h in headers if re.fullmatch(r"[ -~]+", h)], headers
     monitor.land("9-board")

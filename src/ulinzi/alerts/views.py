@@ -21,9 +21,10 @@ from ulinzi.accounts.models import Organisation
 from ulinzi.alerts import policies, selectors, services
 from ulinzi.alerts.models import Acknowledgement, Alert, DeliveryState, Severity
 from ulinzi.common import versioning
-from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
+from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
 from ulinzi.vocab import registry
+from ulinzi.web import pickers
 
 
 def _get(who: Actor, alert_id: UUID) -> Alert:
@@ -56,12 +57,18 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_data(request: HttpRequest) -> dict[str, Any]:
+def _form_data(request: HttpRequest, who: Actor) -> tuple[dict[str, Any], str]:
+    """What the form posted, with the area picked (country and area by name) as its
+    P-code; and the message for an area that names no known place ('' if none)."""
     post = request.POST
-    data: dict[str, Any] = {k: post.get(k, "") for k in post if k not in ("domains", "pcodes")}
+    data: dict[str, Any] = {k: post.get(k, "") for k in post if k != "domains"}
     data["domains"] = post.getlist("domains")
-    data["pcodes"] = post.get("pcodes", "")
-    return data
+    try:
+        pcode = pickers.area_pcode(post.get("area_country", ""), post.get("area", ""), who)
+    except ValueError as exc:
+        return data, str(exc)
+    data["pcodes"] = [pcode] if pcode else []
+    return data, ""
 
 
 @login_required
@@ -73,10 +80,12 @@ def alert_create(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     data: dict[str, Any] = {"severity": "urgent"}
     if request.method == "POST":
-        data = _form_data(request)
+        data, area_error = _form_data(request, who)
         if data.get("expires_at") and "T" in data["expires_at"] and len(data["expires_at"]) == 16:
             data["expires_at"] += ":00Z"  # datetime-local inputs are in UTC here
         try:
+            if area_error:
+                raise InvalidInput([FieldProblem("pcodes", area_error)])
             alert = services.raise_alert(
                 actor=who,
                 data=data,
@@ -225,9 +234,11 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
     data: dict[str, Any] = {"in_app": True, "min_severity": "warning"}
     secret = None
     if request.method == "POST":
-        data = _form_data(request)
+        data, area_error = _form_data(request, who)
         data["in_app"] = "in_app" in request.POST
         try:
+            if area_error:
+                raise InvalidInput([FieldProblem("pcodes", area_error)])
             sub = services.create_subscription(
                 actor=who, data=data, organisation=data.get("organisation") or None
             )

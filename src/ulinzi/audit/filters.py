@@ -60,9 +60,49 @@ RECORDS: dict[str, tuple[Any, str]] = {
 # Pages that list rather than show one record: linked without the id.
 _LISTS = {"incidents:list", "accounts:admin"}
 
+# Fields the log names that no form of the record labels.
+FIELDS: dict[str, Any] = {
+    "role": _("Role"),
+    "decision": _("Decision"),
+    "history.reason": _("Reason for the change"),
+    "reference": _("Reference"),
+    "protocol_flag": _("High-risk protocol"),
+    "incidents": _("Incidents"),
+    "incident": _("Incident"),
+    "subject": _("Subject of the complaint"),
+    "complainant": _("Complainant"),
+    "description": _("Description"),
+    "stages": _("Stages"),
+    "notes": _("Notes"),
+    "messages": _("Messages"),
+    "assistance": _("Assistance"),
+    "what_happened": _("What happened"),
+    "contact_preference": _("Contact preference"),
+    "stage": _("Stage"),
+    "stage_changed_on": _("Stage changed on"),
+    "measures": _("Protective measures"),
+}
+
 
 def action_label(code: str) -> str:
     return str(ACTIONS[code]) if code in ACTIONS else code
+
+
+def field_label(name: str) -> str:
+    """A field the log names, as the pages label it in the reader's language (the name
+    itself when no page labels it)."""
+    if name in FIELDS:
+        return str(FIELDS[name])
+    from ulinzi.cases.forms import CaseForm
+    from ulinzi.cases.models.consent import ShareField
+    from ulinzi.incidents.forms import field_labels
+
+    if name in ShareField.values:
+        return str(ShareField(name).label)
+    field = CaseForm.base_fields.get(name)
+    if field is not None and field.label:
+        return str(field.label)
+    return field_labels().get(name, name)
 
 
 def record_label(code: str) -> str:

@@ -16,6 +16,7 @@ from ulinzi.common.views import forbidden
 from ulinzi.directory import policies, selectors, services
 from ulinzi.directory.forms import ServiceForm
 from ulinzi.directory.models import Service, ServiceKind
+from ulinzi.web import pickers
 
 
 @login_required
@@ -25,9 +26,16 @@ def pathway(request: HttpRequest) -> HttpResponse:
         return forbidden(request, _("Your account has no role in an organisation."))
     need = request.GET.get("need") or None
     area = request.GET.get("area") or None
+    country = request.GET.get("area_country") or None
     steps: list[selectors.PathwayStep] = []
+    where = area
+    if country and area:
+        try:  # an area chosen by name is looked for by its P-code where one is known
+            where = pickers.area_pcode(country, area, who)
+        except ValueError:
+            where = area
     try:
-        steps = selectors.pathway(who, need=need, area=area)
+        steps = selectors.pathway(who, need=need, area=where, country=country)
     except InvalidInput as exc:
         messages.error(request, str(exc))
     return render(
@@ -37,6 +45,7 @@ def pathway(request: HttpRequest) -> HttpResponse:
             "steps": steps,
             "need": need or "",
             "area": area or "",
+            "country": country or "",
             "kinds": ServiceKind.choices,
             "can_publish": policies.can_publish(who),
         },

@@ -89,6 +89,25 @@ def _field_words(name: str) -> str:
     return field_labels().get(base, base) + (bracket + rest if bracket else "")
 
 
+def _filter_words(filters: dict[str, str]) -> list[tuple[str, str]]:
+    """The filters an export was made with, each as its field's label and its value in
+    words (a country's name, a vocabulary's label)."""
+    from ulinzi.vocab import registry
+    from ulinzi.web.i18n import country_name
+
+    vocabularies = {"domain": "domain", "certainty": "certainty", "cause": "cause"}
+    out = []
+    for name, value in filters.items():
+        field = ExportForm.base_fields.get(name)
+        label = str(field.label) if field is not None and field.label else _field_words(name)
+        if name == "country":
+            value = country_name(value)
+        elif name in vocabularies:
+            value = registry.label(vocabularies[name], value)
+        out.append((label, str(value)))
+    return out
+
+
 def _own_export(request: HttpRequest, export_id: UUID) -> Export:
     record = Export.objects.filter(pk=export_id).first()
     if record is None or not policies.can_download(actor_for(request.user), record.created_by_id):
@@ -116,6 +135,13 @@ def export_result(request: HttpRequest, export_id: UUID) -> HttpResponse:
             "report": report,
             "rows": rows,
             "removed": [_field_words(f) for f in report.get("fields_removed", [])],
+            "filters": _filter_words(record.filters or {}),
+            "generalisation": [
+                (_field_words(name), how) for name, how in report.get("generalisation", {}).items()
+            ],
+            "suppressed": [
+                (_field_words(name), n) for name, n in report.get("cells_suppressed", {}).items()
+            ],
         },
     )
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pycountry
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
+from ulinzi.geo import countries
 from ulinzi.geo.countries import country
-from ulinzi.web.i18n import country_choices
+from ulinzi.web.i18n import country_choices, country_name
 
 
 def _fold(text: str) -> str:
@@ -87,3 +90,60 @@ class OrganisationField(forms.ChoiceField):
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
         return (organisation_code(text) or text) if text else ""
+
+
+def area_pcode(country: str, area: str, actor: Actor | None = None) -> str:
+    """The P-code an area picker names (``""`` when both are empty): the area chosen or
+    typed in ``country`` (its P-code as given, the name of an ISO 3166-2 subdivision, or
+    the name of an area that incidents the actor may see record with a P-code), or with
+    no area the whole country (its ISO alpha-2 code, with which every P-code of the
+    country begins). Raises :class:`ValueError` with the message to show."""
+    country, area = str(country or "").strip(), " ".join(str(area or "").split())
+    if not country and not area:
+        return ""
+    found = countries.country(country) if country else None
+    if found is None:
+        if area and area[:2].isalpha() and countries.country(area[:2]) is not None:
+            return area.upper()  # a P-code typed without its country
+        raise ValueError(str(_("Choose the country of the area.")))
+    if not area:
+        return found.iso2
+    head = area[:2].upper()
+    if head == found.iso2 and len(area) > 2 and not area[2:].strip().isalpha():
+        return area.upper()
+    wanted = _fold(area)
+    for sub in countries.admin1(found.iso3):
+        if _fold(sub.name) == wanted or _fold(sub.code) == wanted:
+            return sub.code
+    if actor is not None:
+        from ulinzi.incidents import policies, selectors
+
+        if policies.can_list(actor):
+            for seen in selectors.areas_seen(actor, country=found.iso3, text=area, limit=50):
+                if seen.pcode and _fold(seen.name) == wanted:
+                    return seen.pcode.upper()
+    raise ValueError(
+        str(_("“%(area)s” is not an area of %(country)s we know: choose one, or give its P-code."))
+        % {"area": area, "country": country_name(found.iso3)}
+    )
+
+
+def area_name(pcode: str, actor: Actor | None = None) -> str:
+    """An area's name in the reader's language where one is known (a country's, an ISO
+    3166-2 subdivision's, or the one incidents the actor may see record with this
+    P-code) followed by its code; the code alone otherwise."""
+    code = str(pcode or "").strip().upper()
+    if len(code) == 2:
+        found = countries.country(code)
+        return country_name(found.iso3) if found is not None else code
+    sub = pycountry.subdivisions.get(code=code)
+    if sub is not None:
+        return f"{sub.name} ({code})"
+    if actor is not None and code:
+        from ulinzi.incidents import policies, selectors
+
+        if policies.can_list(actor):
+            for seen in selectors.areas_seen(actor, text=code, limit=20):
+                if seen.pcode.upper() == code and seen.name:
+                    return f"{seen.name} ({code})"
+    return code

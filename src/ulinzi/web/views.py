@@ -18,7 +18,13 @@ from ulinzi.accounts import services as accounts
 from ulinzi.accounts.access import actor_for
 from ulinzi.accounts.models import User
 from ulinzi.audit import selectors as audit
-from ulinzi.audit.filters import AuditFilterForm, action_label, record_label, record_link
+from ulinzi.audit.filters import (
+    AuditFilterForm,
+    action_label,
+    field_label,
+    record_label,
+    record_link,
+)
 from ulinzi.common.problems import NotAllowed
 from ulinzi.common.views import forbidden
 from ulinzi.web.forms import SignInForm
@@ -107,7 +113,16 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         status = 400
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
-    rows = [(e, action_label(e.action), record_label(e.object_type), record_link(e)) for e in page]
+    rows = [
+        (
+            e,
+            action_label(e.action),
+            record_label(e.object_type),
+            record_link(e),
+            ", ".join(field_label(name) for name in e.fields or ()),
+        )
+        for e in page
+    ]
     users = sorted(set(audit.members_for(actor_for(request.user))))
     return render(
         request,

@@ -36,6 +36,9 @@ def _base(who: Actor) -> dict[str, Any]:
     return {
         "notice": conf.NOTICE,
         "can_register": bool(policies.registering_orgs(who)),
+        "register_orgs": Organisation.objects.filter(
+            pk__in=policies.registering_orgs(who)
+        ).order_by("name"),
         "is_cell": bool(policies.cells(who)),
         "is_focal": bool(policies.focal_parties(who)),
     }

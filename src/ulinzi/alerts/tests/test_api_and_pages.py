@@ -227,7 +227,8 @@ def test_raise_through_the_form(user: Any, subscribe: Any) -> None:
             "threatened": "Ambulance route",
             "severity": "urgent",
             "domains": ["health_care_attack"],
-            "pcodes": "ua4802",
+            "area_country": "UKR",
+            "area": "ua4802",
             "expires_at": expires,
         },
     )

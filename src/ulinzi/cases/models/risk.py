@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 from ulinzi.cases.models.case import Case, RiskLevel
 from ulinzi.common.fields import EncryptedTextField
@@ -26,6 +29,29 @@ class Instrument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
+
+    @property
+    def title(self) -> str:
+        """The name in the reader's language."""
+        return gettext(self.name)
+
+    def in_words(self) -> dict[str, Any]:
+        """The definition with its description, questions and options in the reader's
+        language (the texts are in the project catalogue: ``cases/instruments/texts.py``)."""
+        d = self.definition
+        return {
+            **d,
+            "name": gettext(d["name"]),
+            "description": gettext(d.get("description", "")) if d.get("description") else "",
+            "questions": [
+                {
+                    **q,
+                    "text": gettext(q["text"]),
+                    "options": [{**o, "label": gettext(o["label"])} for o in q.get("options", [])],
+                }
+                for q in d["questions"]
+            ],
+        }
 
 
 class RiskAssessment(models.Model):

@@ -231,7 +231,7 @@ def assess(request: HttpRequest, case_id: UUID, code: str) -> HttpResponse:
             ),
             lambda made: (
                 _("Risk level: %(level)s (score %(score)s).")
-                % {"level": made.level, "score": made.score}
+                % {"level": made.get_level_display(), "score": made.score}
             ),
         )
         if done is not None:

@@ -221,8 +221,45 @@ def area_options(context: dict[str, Any], list_id: str) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     names: list[str] = []
+    searchable = False
     if user is not None and user.is_authenticated:
         who = actor_for(user)
         if policies.can_list(who):
+            searchable = True
             names = sorted({a.name or a.pcode for a in selectors.areas_seen(who, limit=300)})
-    return {"list_id": list_id, "names": names}
+    return {"list_id": list_id, "names": names, "searchable": searchable}
+
+
+@register.inclusion_tag("web/_area_picker.html", takes_context=True)
+def area_picker(
+    context: dict[str, Any],
+    name: str,
+    country: str = "",
+    area: str = "",
+    error: str = "",
+    blank: str = "—",
+    hint: str = "",
+) -> dict[str, Any]:
+    """An area chosen by name: a country list (``NAME_country``) and an area field
+    (``NAME``) suggesting the country's areas as one types (``area_options``); read
+    back with :func:`ulinzi.web.pickers.area_pcode`."""
+    return {
+        "request": context.get("request"),
+        "name": name,
+        "country": country or "",
+        "area": area or "",
+        "error": error,
+        "blank": blank,
+        "hint": hint,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def area_names(context: dict[str, Any], pcodes: Any) -> str:
+    """The areas of a list of P-codes by name (``pickers.area_name``), comma separated."""
+    from ulinzi.accounts.access import actor_for
+    from ulinzi.web.pickers import area_name
+
+    user = getattr(context.get("request"), "user", None)
+    who = actor_for(user) if user is not None and user.is_authenticated else None
+    return ", ".join(area_name(code, who) for code in pcodes or ())
