@@ -137,13 +137,13 @@ def _worker(path: Path, out: Path) -> None:
     from django.db import connection
 
     from ulinzi.accounts import services as accounts
-    from ulinzi.intake.imports import run_import
+    from ulinzi.intake.services import run_import
 
     call_command("migrate", interactive=False, verbosity=0)
-    accounts.ensure_organisation(code="bench", name="Benchmark partner", kind="ingo")
+    bench = accounts.ensure_organisation(code="bench", name="Benchmark partner", kind="ingo")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     wall, cpu = time.perf_counter(), time.process_time()
-    result = run_import(path=path, organisation="bench", progress=False)
+    result = run_import(organisation=bench, path=path, progress=False)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures: dict[str, Any] = {

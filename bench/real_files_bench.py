@@ -66,17 +66,26 @@ def _reasons(run_id: int | None, samples: list[Any]) -> Counter[str]:
 
 
 def measure(path: Path, org: str) -> dict[str, Any]:
+    from ulinzi.accounts.models import Organisation
     from ulinzi.incidents.models import Incident
-    from ulinzi.intake.imports import ImportFailed, run_import
+    from ulinzi.intake.imports import ImportFailed
+    from ulinzi.intake.services import dry_run_csv, run_import
 
     out: dict[str, Any] = {"file": path.name}
+    organisation = Organisation.objects.get(code=org)
     try:
-        dry = run_import(path=path, organisation=org, dry_run=True, progress=False)
+        dry = run_import(
+            organisation=organisation,
+            path=path,
+            dry_run=True,
+            sink=dry_run_csv(path),
+            progress=False,
+        )
     except ImportFailed as exc:
         out["error"] = str(exc)
         return out
     out["dry"] = (dry.rows, dry.imported, dry.rejected, dry.blank)
-    result = run_import(path=path, organisation=org, progress=False)
+    result = run_import(organisation=organisation, path=path, progress=False)
     out["fmt"] = result.fmt
     out["dataset"] = result.dataset
     out["rows"] = result.rows
@@ -94,9 +103,10 @@ def measure(path: Path, org: str) -> dict[str, Any]:
 def cross(files: list[Path]) -> list[str]:
     """Every file into one organisation, in order: which imports changed earlier ones."""
     from ulinzi.incidents.models import Incident
-    from ulinzi.intake.imports import ImportFailed, run_import
+    from ulinzi.intake.imports import ImportFailed
+    from ulinzi.intake.services import run_import
 
-    _org("all-in-one")
+    organisation = _org("all-in-one")
     lines = []
     for path in files:
         before = {
@@ -106,7 +116,7 @@ def cross(files: list[Path]) -> list[str]:
             ).values_list("pk", "dataset", "updated_at")
         }
         try:
-            result = run_import(path=path, organisation="all-in-one", progress=False)
+            result = run_import(organisation=organisation, path=path, progress=False)
         except ImportFailed as exc:
             lines.append(f"{path.name}: not imported ({exc})")
             continue

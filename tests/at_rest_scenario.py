@@ -189,8 +189,9 @@ def _upload(client: Any, name: str, content: bytes) -> str:
 def imports() -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from ulinzi.intake.imports import run_import
+    from ulinzi.accounts.models import Organisation
     from ulinzi.intake.models import ImportRun
+    from ulinzi.intake.services import dry_run_csv, run_import
 
     client = web("monitor")
     for name, content in (("partner.xlsx", _workbook()), ("partner.csv", _hxl(1))):
@@ -208,10 +209,11 @@ def imports() -> None:
     outside = OUTSIDE / "dry.csv"
     outside.write_bytes(_hxl(20))
     run_import(
+        organisation=Organisation.objects.get(code="cluster"),
         path=outside,
-        organisation="cluster",
         domain="health_care_attack",
         dry_run=True,
+        sink=dry_run_csv(outside),
         progress=False,
     )
 

@@ -46,16 +46,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ulinzi.intake.imports import ImportFailed, run_import
+    from ulinzi.accounts.models import Organisation
+    from ulinzi.intake.imports import ImportFailed
+    from ulinzi.intake.services import dry_run_csv, run_import
 
+    organisation = Organisation.objects.filter(code=args.org).first()
+    if organisation is None:
+        print(f"ulinzi import: no organisation with code {args.org!r}", file=sys.stderr)
+        return 2
     try:
         result = run_import(
+            organisation=organisation,
             path=args.path,
-            organisation=args.org,
             fmt=args.fmt,
             mapping=args.mapping,
             domain=args.domain,
             dry_run=args.dry_run,
+            sink=dry_run_csv(args.path) if args.dry_run else None,
             progress=not args.no_progress and sys.stderr.isatty(),
             encoding=args.encoding,
             batch_size=max(1, args.batch_size),

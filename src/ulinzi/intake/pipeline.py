@@ -43,24 +43,31 @@ def _blank(row: Any) -> bool:
 
 
 class Pipeline:
+    """The row loop of one import into ``store``. A dry run (``dry_run``) writes nothing
+    and sends its rejects to ``sink``; a real one stores them with their batch."""
+
     def __init__(
         self,
-        organisation_id: int,
         plan: Plan,
+        store: Store,
+        *,
         run: ImportRun | None,
+        dry_run: bool,
+        sink: rejectlog.Sink | None,
         batch_size: int,
         bar: Progress,
-        log: rejectlog.CsvLog | None,
         first_row: int,
-        *,
-        apply_changes: bool = False,
     ) -> None:
+        if dry_run == (sink is None):
+            raise ValueError("a dry run, and only a dry run, sends its rejects to a sink")
+        if dry_run and run is not None:
+            raise ValueError("a dry run has no import run")
         self.plan = plan
-        label = f"import run {run.pk}" if run else "dry run"
-        self.store = Store(organisation_id, run, plan.raw, label, plan.dataset, apply_changes)
+        self.store = store
+        self.dry_run = dry_run
+        self.sink = sink
         self.batch_size = batch_size
         self.bar = bar
-        self.log = log
         self.first_row = first_row
         self.seen = SeenIds()
         self.counts = Counts()
@@ -188,17 +195,17 @@ class Pipeline:
                     item.row, [(self.plan.column_for("source_id"), item.source_id, reason)]
                 )
         rejects, self.rejects = self.rejects, []
-        dry_run = self.log is not None
-        if self.log is not None:
-            self.log.add(rejects)
+        if self.sink is not None:
+            self.sink.add(rejects)
         else:
             self.store.prepare(fresh)
         self._collect()
         snapshot = self.counts.snapshot()
+        write = self.store.write
         if self.writer is None:
-            self._account(self.store.write(fresh, rejects, snapshot, index, dry_run=dry_run), index)
+            self._account(write(fresh, rejects, snapshot, index, dry_run=self.dry_run), index)
         else:
-            future = self.writer.submit(self.store.write, fresh, rejects, snapshot, index)
+            future = self.writer.submit(write, fresh, rejects, snapshot, index, dry_run=False)
             self.in_flight = (future, index)
 
     def _account(self, got: Counts, index: int) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ulinzi.accounts.models import Organisation
 from ulinzi.incidents.validation import EDITABLE_FIELDS
 from ulinzi.intake import readers
 from ulinzi.intake import rejects as rejectlog
@@ -70,20 +71,6 @@ class Preview:
     more: bool  # the file has rows after those shown
 
 
-class _KeptRejects(rejectlog.CsvLog):
-    """The dry run's rejects, kept in memory instead of a CSV file."""
-
-    def __init__(self) -> None:  # no file
-        self.path = Path()
-        self.items: list[rejectlog.Reject] = []
-
-    def add(self, rejects: Iterable[rejectlog.Reject]) -> None:
-        self.items.extend(rejects)
-
-    def close(self) -> None:
-        return None
-
-
 class _Recording(Store):
     """The dry-run store, noting what each one-row batch would do to the database."""
 
@@ -118,7 +105,7 @@ class _Recording(Store):
 
 def preview_file(
     *,
-    organisation_id: int,
+    organisation: Organisation,
     path: Path,
     fmt: str = "auto",
     mapping: Path | None = None,
@@ -136,12 +123,20 @@ def preview_file(
     )
     plan, info = opened.plan, opened.info
     taken: list[Any] = []
-    log = _KeptRejects()
+    log = rejectlog.KeptRejects()
+    store = _Recording(organisation.pk, plan.raw, plan.dataset)
     try:
         quiet = Progress(opened.source, enabled=False, label="")
-        pipeline = Pipeline(organisation_id, plan, None, 1, quiet, log, opened.first_row)
-        store = _Recording(organisation_id, plan.raw, plan.dataset)
-        pipeline.store = store
+        pipeline = Pipeline(
+            plan,
+            store,
+            run=None,
+            dry_run=True,
+            sink=log,
+            batch_size=1,
+            bar=quiet,
+            first_row=opened.first_row,
+        )
         counts = pipeline.run(_tee(itertools.islice(opened.rows, rows), taken))
         more = next(opened.rows, None) is not None
     except readers.UnreadableFile as exc:

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -76,9 +76,38 @@ def csv_path(run_id: int | str, source: Path) -> Path:
     return folder / f"{run_id}-{source.stem}-rejects.csv"
 
 
+class Sink(Protocol):
+    """Where a dry run sends its rejects (a real run stores them with their batch, so that
+    a checkpoint holds them too)."""
+
+    def add(self, rejects: Iterable[Reject]) -> None: ...
+
+    def close(self) -> None:
+        """The run is over: keep what was sent."""
+
+    def discard(self) -> None:
+        """The run never started: keep nothing."""
+
+
+class KeptRejects:
+    """Rejects kept in memory, in the order they came (a preview's)."""
+
+    def __init__(self) -> None:
+        self.items: list[Reject] = []
+
+    def add(self, rejects: Iterable[Reject]) -> None:
+        self.items.extend(rejects)
+
+    def close(self) -> None:
+        return None
+
+    def discard(self) -> None:
+        self.items.clear()
+
+
 class CsvLog:
-    """Rejects written straight to an encrypted CSV (dry runs, which write nothing else);
-    the file is in place once closed."""
+    """Rejects written straight to an encrypted CSV (the command line's dry runs); the file
+    is in place once closed."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -95,6 +124,11 @@ class CsvLog:
             self.fh.flush()
             self.fh.detach()
             self.out.commit()
+
+    def discard(self) -> None:
+        if not self.out.closed:
+            self.fh.detach()
+            self.out.close()
 
 
 def export(run: ImportRun, path: Path) -> Path:

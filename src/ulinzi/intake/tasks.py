@@ -10,6 +10,6 @@ from django_tasks import task
 @task()
 def import_upload(run_id: int) -> dict[str, Any]:
     """Import the file uploaded for a queued run; the run's row shows its progress."""
-    from ulinzi.intake import uploads
+    from ulinzi.intake import services
 
-    return uploads.execute(run_id)
+    return services.execute(run_id)

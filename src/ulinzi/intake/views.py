@@ -23,7 +23,7 @@ from ulinzi.accounts.models import Organisation
 from ulinzi.audit import services as audit
 from ulinzi.common.problems import NotAllowed, NotFound
 from ulinzi.common.views import forbidden
-from ulinzi.intake import policies, selectors, uploads
+from ulinzi.intake import policies, selectors, services
 from ulinzi.intake.forms import UploadForm
 from ulinzi.intake.imports import ImportFailed
 from ulinzi.intake.models import ImportRun
@@ -55,7 +55,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, organisations=orgs)
     error = ""
     if request.method == "POST" and form.is_valid():
-        staged = uploads.stage(
+        staged = services.stage(
             actor=who,
             organisation=form.chosen_organisation(),
             file=form.cleaned_data["file"],
@@ -66,16 +66,16 @@ def upload(request: HttpRequest) -> HttpResponse:
             encoding=form.cleaned_data.get("encoding") or "",
         )
         try:
-            preview = uploads.preview(staged)
+            preview = services.preview(staged)
         except ImportFailed as exc:
-            uploads.discard(staged)
+            services.discard(staged)
             error = str(exc)
         else:
             context = {
                 "upload": staged,
                 "preview": preview,
                 "organisation": form.chosen_organisation(),
-                "earlier": uploads.earlier_runs(staged),
+                "earlier": services.earlier_runs(staged),
             }
             return render(request, "imports/preview.html", context)
     runs = selectors.runs(who)[:20]
@@ -89,8 +89,8 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if not policies.can_import(who):
         return _forbidden(request)
     try:
-        staged = uploads.get(who, request.POST.get("token", ""))
-        run, new = uploads.confirm(
+        staged = services.get(who, request.POST.get("token", ""))
+        run, new = services.confirm(
             actor=who, upload=staged, apply_changes=request.POST.get("apply_changes") == "1"
         )
     except NotAllowed as exc:
@@ -112,7 +112,7 @@ def discard(request: HttpRequest) -> HttpResponse:
     if not policies.can_import(who):
         return _forbidden(request)
     try:
-        uploads.discard(uploads.get(who, request.POST.get("token", "")))
+        services.discard(services.get(who, request.POST.get("token", "")))
     except NotAllowed as exc:
         return _forbidden(request, str(exc))
     except NotFound:
@@ -133,7 +133,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "run": run,
         "progress": selectors.progress(run),
         "rejects": rejects,
-        "can_retry": uploads.can_retry(run),
+        "can_retry": services.can_retry(run),
         "choices": run.options.get("upload") or {},
     }
     return render(request, "imports/run.html", context)
@@ -167,8 +167,8 @@ def run_rejects(request: HttpRequest, run_id: int) -> HttpResponseBase:
         detail={"rejected": run.rejected},
     )
     name = f"{run.pk}-{Path(run.file_name).stem}-rejects.csv"
-    response = StreamingHttpResponse(uploads.rejects_csv(run), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{uploads.safe_name(name)}"'
+    response = StreamingHttpResponse(services.rejects_csv(run), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{services.safe_name(name)}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -178,7 +178,7 @@ def run_rejects(request: HttpRequest, run_id: int) -> HttpResponseBase:
 def run_retry(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         who, run = _run_or_refuse(request, run_id)
-        uploads.retry(actor=who, run=run)
+        services.retry(actor=who, run=run)
     except NotAllowed:
         return _forbidden(request)
     except NotFound as exc:

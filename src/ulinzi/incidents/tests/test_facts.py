@@ -95,10 +95,10 @@ def test_service_writes_and_plain_saves_keep_the_copy(make_incident: Any, user: 
 
 def test_imports_and_reimports_keep_the_copy(db: Any, tmp_path: Path, settings: Any) -> None:
     from ulinzi.accounts import services as accounts
-    from ulinzi.intake.imports import run_import
+    from ulinzi.intake.services import run_import
 
     settings.DATA_DIR = tmp_path
-    accounts.ensure_organisation(code="partner", name="Partner", kind="ingo")
+    partner = accounts.ensure_organisation(code="partner", name="Partner", kind="ingo")
     rows = [
         f"EV-{i},2023-0{1 + i % 9}-1{i % 9},{('UKR', 'SDN')[i % 2]},Area {i % 3},"
         f"{('setting_fire', 'heavy_weapons | obstruction')[i % 2]},{i % 4},{i % 3},Text {i}\n"
@@ -107,7 +107,7 @@ def test_imports_and_reimports_keep_the_copy(db: Any, tmp_path: Path, settings: 
     first = tmp_path / "first.csv"
     first.write_text(HXL + "".join(rows), encoding="utf-8")
     kwargs: dict[str, Any] = {
-        "organisation": "partner",
+        "organisation": partner,
         "progress": False,
         "domain": "health_care_attack",
     }

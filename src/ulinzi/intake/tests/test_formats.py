@@ -11,9 +11,11 @@ from typing import Any
 import openpyxl
 import pytest
 
+from ulinzi.accounts.models import Organisation
 from ulinzi.incidents.models import Incident
 from ulinzi.intake import jsonstream, values
-from ulinzi.intake.imports import ImportFailed, run_import
+from ulinzi.intake.imports import ImportFailed
+from ulinzi.intake.services import run_import
 
 LONG_LABELS = (
     "Violence with heavy weapons (requires more than one person to use such as firearms, "
@@ -66,7 +68,9 @@ def test_counts_and_flags() -> None:
 
 
 def _import(path: Path, **kw: Any) -> Any:
-    return run_import(path=path, organisation="partner", progress=False, **kw)
+    return run_import(
+        organisation=Organisation.objects.get(code="partner"), path=path, progress=False, **kw
+    )
 
 
 @pytest.mark.django_db

@@ -16,9 +16,10 @@ from typing import Any
 import openpyxl
 import pytest
 
+from ulinzi.accounts.models import Organisation
 from ulinzi.incidents.models import Incident, IncidentChange
-from ulinzi.intake.imports import run_import
 from ulinzi.intake.preview import preview_file
+from ulinzi.intake.services import run_import
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HC = FIXTURES / "insecurity_insight_attacks_on_health_care_sample.xlsx"
@@ -50,7 +51,9 @@ def _ids(path: Path) -> list[str]:
 
 
 def _import(path: Path, **kw: Any) -> Any:
-    return run_import(path=path, organisation="partner", progress=False, **kw)
+    return run_import(
+        organisation=Organisation.objects.get(code="partner"), path=path, progress=False, **kw
+    )
 
 
 def _state() -> dict[tuple[str, str | None], tuple[Any, ...]]:
@@ -141,7 +144,7 @@ def test_a_rewrite_is_held_until_confirmed_and_the_old_version_kept(
     assert (record.domain, record.version) == (old["domain"], old["version"])
 
     shown = preview_file(
-        organisation_id=org.pk, path=changed, domain="protection", dataset=DATASETS[CRSV]
+        organisation=org, path=changed, domain="protection", dataset=DATASETS[CRSV]
     )
     assert shown.rows[0].outcome == "held"
     assert ("domain", "Gender-based violence (GBV)", "Protection incident") in shown.rows[0].changes

@@ -17,11 +17,12 @@ from typing import Any
 import openpyxl
 import pytest
 
+from ulinzi.accounts.models import Organisation
 from ulinzi.common.problems import InvalidInput
 from ulinzi.incidents import validation
 from ulinzi.incidents.models import Incident
 from ulinzi.incidents.victims import total
-from ulinzi.intake.imports import run_import
+from ulinzi.intake.services import run_import
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AID = FIXTURES / "insecurity_insight_api_aidWorkerKIKA_sample.json"
@@ -34,7 +35,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _import(path: Path, **kw: Any) -> Any:
-    return run_import(path=path, organisation="partner", progress=False, **kw)
+    return run_import(
+        organisation=Organisation.objects.get(code="partner"), path=path, progress=False, **kw
+    )
 
 
 def _n(value: Any) -> int:

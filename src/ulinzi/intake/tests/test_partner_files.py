@@ -16,8 +16,10 @@ from typing import Any
 import openpyxl
 import pytest
 
+from ulinzi.accounts.models import Organisation
 from ulinzi.incidents.models import Incident
-from ulinzi.intake.imports import ImportFailed, run_import
+from ulinzi.intake.imports import ImportFailed
+from ulinzi.intake.services import run_import
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EWM = FIXTURES / "insecurity_insight_explosive_weapons_sample.xlsx"
@@ -49,7 +51,9 @@ def _sheet(path: Path, tag_row: bool) -> list[dict[str, Any]]:
 
 
 def _import(path: Path, **kw: Any) -> Any:
-    return run_import(path=path, organisation="partner", progress=False, **kw)
+    return run_import(
+        organisation=Organisation.objects.get(code="partner"), path=path, progress=False, **kw
+    )
 
 
 def _domains() -> Counter[str]:

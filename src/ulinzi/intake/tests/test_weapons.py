@@ -13,8 +13,9 @@ from typing import Any
 import openpyxl
 import pytest
 
+from ulinzi.accounts.models import Organisation
 from ulinzi.incidents.models import Incident
-from ulinzi.intake.imports import run_import
+from ulinzi.intake.services import run_import
 from ulinzi.vocab import registry
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -68,7 +69,9 @@ def test_explosive_weapons_give_the_types_of_the_row_domain(org: Any) -> None:
 
 
 def _import(**kw: Any) -> Any:
-    return run_import(path=EWM, organisation="partner", progress=False, **kw)
+    return run_import(
+        organisation=Organisation.objects.get(code="partner"), path=EWM, progress=False, **kw
+    )
 
 
 def test_a_weapon_no_vocabulary_knows_costs_no_row(org: Any, tmp_path: Path) -> None:
@@ -78,7 +81,7 @@ def test_a_weapon_no_vocabulary_knows_costs_no_row(org: Any, tmp_path: Path) -> 
     sheet.cell(3, column, "Trebuchet")
     path = tmp_path / "ewm.xlsx"
     book.save(path)
-    result = run_import(path=path, organisation="partner", progress=False)
+    result = run_import(organisation=org, path=path, progress=False)
     assert result.rejected == 0 and result.created == len(_rows())
     assert result.kept == {
         ("Explosive Weapon Type", "Trebuchet", "'trebuchet' is not a known value of weapon"): 1

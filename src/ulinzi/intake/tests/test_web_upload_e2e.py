@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from .conftest import HXL_HEADER, hxl_rows
-from .test_web_upload import drain
+from .uploading import drain
 
 pytestmark = pytest.mark.e2e
 

@@ -36,7 +36,7 @@ def _facts(incident: Incident) -> dict[str, Any]:
 
 
 def test_partners_hxl_round_trips_through_the_importer(demo_orgs: Any, tmp_path: Path) -> None:
-    from ulinzi.intake.imports import run_import
+    from ulinzi.intake.services import run_import
 
     cluster = Organisation.objects.get(code="cluster")
     rows = [
@@ -49,8 +49,8 @@ def test_partners_hxl_round_trips_through_the_importer(demo_orgs: Any, tmp_path:
     assert report["records_out"] == len(originals)
     assert services.sidecar_path(path).exists()
 
-    Organisation.objects.create(code="fresh", name="Fresh partner")
-    result = run_import(path=path, organisation="fresh", fmt="hxl", progress=False)
+    fresh = Organisation.objects.create(code="fresh", name="Fresh partner")
+    result = run_import(organisation=fresh, path=path, fmt="hxl", progress=False)
     assert (result.created, result.rejected) == (len(originals), 0), result.rejects_sample
 
     imported = {i.source_id: i for i in Incident.objects.filter(organisation__code="fresh")}
@@ -62,5 +62,5 @@ def test_partners_hxl_round_trips_through_the_importer(demo_orgs: Any, tmp_path:
         after = sum(getattr(i, kind) or 0 for i in imported.values())
         assert before == after
 
-    again = run_import(path=path, organisation="fresh", fmt="hxl", progress=False)
+    again = run_import(organisation=fresh, path=path, fmt="hxl", progress=False)
     assert (again.created, again.unchanged, again.rejected) == (0, len(originals), 0)
