@@ -28,6 +28,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ulinzi.commands.options import whole
+
 TARGET_SECONDS = 1.0
 
 
@@ -180,8 +182,8 @@ def _measure(actor: Any, name: str, spec: dict[str, Any], repeat: int) -> dict[s
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ulinzi bench alerts", description=__doc__)
-    parser.add_argument("--subscriptions", type=int, default=10000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--subscriptions", type=whole(), default=10000)
+    parser.add_argument("--repeat", type=whole(), default=5)
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args(argv)
 

@@ -31,6 +31,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ulinzi.commands.options import names, whole
+
+DATABASES = ("sqlite", "postgres")  # the databases it can time
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "out"
 PG_SERVER = os.environ.get("ULINZI_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -62,9 +65,11 @@ def _pg_reachable() -> bool:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ulinzi bench analysis", description=__doc__)
-    parser.add_argument("--incidents", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--incidents", type=whole(), default=100_000)
+    parser.add_argument("--repeat", type=whole(), default=15)
+    parser.add_argument(
+        "--databases", type=names(*DATABASES), default=list(DATABASES), help="sqlite, postgres"
+    )
     parser.add_argument("--fresh", action="store_true", help="regenerate the incidents")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--duckdb", action="store_true", help=argparse.SUPPRESS)
@@ -74,7 +79,7 @@ def main(argv: list[str]) -> int:
     results: dict[str, dict[str, Any]] = {}
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, load average at the start {load}", flush=True)
-    for db in args.databases.split(","):
+    for db in args.databases:
         if db == "postgres" and not _pg_reachable():
             print(f"PostgreSQL not reachable at {PG_SERVER}: skipped", flush=True)
             continue

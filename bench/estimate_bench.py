@@ -20,6 +20,8 @@ import time
 
 import numpy as np
 
+from ulinzi.commands.options import whole
+
 
 def _independence_bias(scenario: object, reps: int, seed: int) -> float:
     from ulinzi.analysis.estimation import graphs, loglinear, simulate
@@ -46,12 +48,12 @@ def _one_table_seconds() -> tuple[float, int]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ulinzi bench estimate", description=__doc__)
-    parser.add_argument("--reps", type=int, default=100)
+    parser.add_argument("--reps", type=whole(), default=100)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
-        "--five-list-reps", type=int, default=None, help="fewer for five lists (822 models)"
+        "--five-list-reps", type=whole(), default=None, help="fewer for five lists (822 models)"
     )
-    parser.add_argument("--chains", type=int, default=2, help="latent-class chains per table")
+    parser.add_argument("--chains", type=whole(), default=2, help="latent-class chains per table")
     parser.add_argument("--only", default="", help="run only scenarios whose name has this")
     args = parser.parse_args(argv)
 

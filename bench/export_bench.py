@@ -26,6 +26,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ulinzi.commands.options import names, whole
+
+DATABASES = ("sqlite", "postgres")
+FORMATS = ("hxl", "xlsx", "geojson")
 ROOT = Path(__file__).resolve().parent
 TARGET_S = 60.0
 
@@ -42,9 +46,9 @@ def _analysis_bench() -> Any:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ulinzi bench export", description=__doc__)
-    parser.add_argument("--incidents", type=int, default=100_000)
-    parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--formats", default="hxl,xlsx,geojson")
+    parser.add_argument("--incidents", type=whole(), default=100_000)
+    parser.add_argument("--databases", type=names(*DATABASES), default=list(DATABASES))
+    parser.add_argument("--formats", type=names(*FORMATS), default=list(FORMATS))
     parser.add_argument("--fresh", action="store_true", help="regenerate the incidents")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -52,14 +56,14 @@ def main(argv: list[str]) -> int:
     if args.worker:
         return _worker(args, analysis)
     results: dict[str, dict[str, Any]] = {}
-    for db in args.databases.split(","):
+    for db in args.databases:
         if db == "postgres" and not analysis._pg_reachable():
             print(f"PostgreSQL not reachable at {analysis.PG_SERVER}: skipped", flush=True)
             continue
         env = {**os.environ, "DATABASE_URL": analysis._url(db, args.incidents)}
         env["ULINZI_DATA_DIR"] = str(analysis.OUT / "analysis-data")
         cmd = [sys.executable, __file__, "--worker", db, "--incidents", str(args.incidents)]
-        cmd += ["--formats", args.formats] + (["--fresh"] if args.fresh else [])
+        cmd += ["--formats", ",".join(args.formats)] + (["--fresh"] if args.fresh else [])
         print(f"== {db}: {args.incidents:,} incidents", flush=True)
         with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True) as worker:
             assert worker.stdout is not None
@@ -119,7 +123,7 @@ def _worker(args: argparse.Namespace, analysis: Any) -> int:
         "load": os.getloadavg()[0],
     }
 
-    runs = [("public", fmt) for fmt in args.formats.split(",")] + [("partners", "hxl")]
+    runs = [("public", fmt) for fmt in args.formats] + [("partners", "hxl")]
     for level, fmt in runs:
         req = services.parse_request(fmt=fmt, level=level)
         with tempfile.TemporaryFile() as out:

@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ulinzi.commands.options import whole
+
 HERE = Path(__file__).resolve().parent
 TARGET_RATE = 50_000
 TARGET_RSS_MB = 400
@@ -195,8 +197,8 @@ def _line(label: str, r: dict[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ulinzi bench import", description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--small", type=int, default=100_000, help="the smaller size")
+    parser.add_argument("--rows", type=whole(), default=1_000_000)
+    parser.add_argument("--small", type=whole(), default=100_000, help="the smaller size")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)

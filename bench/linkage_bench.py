@@ -21,6 +21,8 @@ import time
 import numpy as np
 import pandas as pd
 
+from ulinzi.commands.options import number, whole
+
 TARGET_F1 = 0.95
 TARGET_SECONDS_1M = 120.0
 TARGET_REAL_F1 = 0.9
@@ -44,9 +46,9 @@ def _peak_mb() -> float:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ulinzi bench linkage", description=__doc__)
-    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--reports", type=whole(), default=100_000)
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--threshold", type=number(0, 1), default=None)
     parser.add_argument(
         "--real",
         action="store_true",

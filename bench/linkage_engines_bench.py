@@ -15,12 +15,14 @@ import argparse
 import os
 import time
 
+from ulinzi.commands.options import whole
+
 TARGET_F1_GAP = 0.01
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ulinzi bench linkage-engines", description=__doc__)
-    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--reports", type=whole(), default=100_000)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--spark-master", default="", help="default: local mode")
     args = parser.parse_args(argv)

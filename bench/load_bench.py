@@ -48,6 +48,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from ulinzi.commands.options import number, whole
+
 ULINZI = str(Path(sys.executable).with_name("ulinzi"))
 HOST = "127.0.0.1"
 TIMEOUT = 15.0
@@ -501,13 +503,13 @@ def _print_phase(r: dict[str, Any]) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ulinzi bench load", description=__doc__)
-    parser.add_argument("--seconds", type=float, default=60, help="load + idle phase")
-    parser.add_argument("--baseline-seconds", type=float, default=20, help="load phase")
-    parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--idle", type=int, default=1000)
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause between requests")
-    parser.add_argument("--threads", type=int, default=8, help="ulinzi serve --threads")
-    parser.add_argument("--unloaded", type=int, default=40, help="baseline requests of each")
+    parser.add_argument("--seconds", type=number(1), default=60, help="load + idle phase")
+    parser.add_argument("--baseline-seconds", type=number(1), default=20, help="load phase")
+    parser.add_argument("--clients", type=whole(), default=200)
+    parser.add_argument("--idle", type=whole(0), default=1000)
+    parser.add_argument("--think", type=number(0), default=1.0, help="mean pause between requests")
+    parser.add_argument("--threads", type=whole(), default=8, help="ulinzi serve --threads")
+    parser.add_argument("--unloaded", type=whole(), default=40, help="baseline requests of each")
     args = parser.parse_args(argv)
     if not (0 < args.seconds <= 600 and 0 <= args.baseline_seconds <= 600):
         raise SystemExit("--seconds and --baseline-seconds: at most 600")

@@ -19,6 +19,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ulinzi.commands.options import folder
+
 DEFAULT_DIR = Path(os.environ.get("ULINZI_REAL_DATA", "/work/shared/data/real"))
 SKIP = {"insecurity_insight_schema.csv", "README.md"}
 
@@ -137,7 +139,7 @@ def cross(files: list[Path]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ulinzi bench real-files")
-    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--dir", type=folder, default=DEFAULT_DIR)
     parser.add_argument("--plan", action="store_true", help="print each file's column plan")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

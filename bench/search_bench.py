@@ -25,6 +25,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from ulinzi.commands.options import whole
+
 
 def _timed(fn: Callable[[], Any], repeat: int) -> float:
     runs = []
@@ -37,8 +39,8 @@ def _timed(fn: Callable[[], Any], repeat: int) -> float:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ulinzi bench search", description=__doc__)
-    parser.add_argument("--incidents", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--incidents", type=whole(), default=20_000)
+    parser.add_argument("--repeat", type=whole(), default=5)
     args = parser.parse_args(argv)
     os.environ.setdefault("ULINZI_DATA_DIR", tempfile.mkdtemp(prefix="ulinzi-bench-search-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ulinzi.settings")
