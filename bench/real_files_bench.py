@@ -99,6 +99,10 @@ def measure(path: Path, org: str) -> dict[str, Any]:
         Incident.objects.filter(organisation__code=org).values_list("domain", flat=True)
     )
     out["plan"] = result.plan
+    out["kept"] = result.kept
+    out["untyped"] = Counter(
+        Incident.objects.filter(organisation__code=org, types=[]).values_list("domain", flat=True)
+    )
     return out
 
 
@@ -176,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  domains: {dict(got['domains'])}")
         for reason, n in got["reasons"].most_common(12):
             print(f"    {n:6d}  {reason}")
+        print(f"  rows with no type, by domain: {dict(got['untyped'])}")
+        if got["kept"]:
+            print("  values not understood (rows kept, field left empty):")
+            for (column, value, why), n in sorted(got["kept"].items(), key=lambda kv: -kv[1]):
+                print(f"    {n:6d}  {column} = {value!r}: {why}")
         if args.plan:
             print("\n".join("    " + line for line in got["plan"]))
     print("\n## all files into one organisation")

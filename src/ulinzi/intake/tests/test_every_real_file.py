@@ -61,7 +61,7 @@ class File:
         return FIXTURES / self.name
 
 
-II_KNOWN = ("Reported Perpetrator", "Weapon Carried/Used")
+II_KNOWN = ("Reported Perpetrator", "Weapon Carried/Used", "Geo Precision")
 FILES = [
     File("who_ssa_attacks_2017_2024_covering.csv", "Attack ID", "Country / Territory",
          date="Attack Date", names=True, domain="health_care_attack",
@@ -99,7 +99,7 @@ FILES = [
          counts=(("Number of Reported Victims", "survivors", "affected", ""),
                  ("Reported Deaths Following the Sexual Violence", "survivors", "killed", ""),
                  ("Reported Deaths Following the Sexual Violence", "people", "killed", "")),
-         known=("Reported Perpetrator", "Type of SV")),
+         known=("Reported Perpetrator", "Type of SV", "Geo Precision")),
     File("insecurity_insight_food_security_2020_2024.xlsx", "SiND Event ID", "Country ISO",
          domain="food_security", known=II_KNOWN),
     File("insecurity_insight_api_aidWorkerKIKA_covering.json", "SiND Event ID", "Country ISO",
