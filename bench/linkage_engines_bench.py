@@ -47,8 +47,9 @@ def main(argv: list[str]) -> int:
         seconds = time.perf_counter() - start
         figures[backend.name] = (evaluate.scores(result.labels, raw["true_id"]), seconds, result)
         note = result.prediction.note
-        print(f"{backend.name}: {seconds:.1f} s, {len(result.pairs):,} pairs kept; {note}",
-              flush=True)  # fmt: skip
+        stages = " / ".join(f"{k} {v:.1f}" for k, v in result.seconds.items())
+        print(f"{backend.name}: {seconds:.1f} s ({stages} s), {len(result.pairs):,} pairs kept; "
+              f"{note}", flush=True)  # fmt: skip
 
     duck, spark = figures["duckdb"], figures["spark"]
     print(f"\n{'':<22}{'duckdb':>12}{'spark':>12}{'difference':>12}")

@@ -28,6 +28,9 @@ from ulinzi.analysis.linkage import model
 log = logging.getLogger(__name__)
 
 ENGINES = ("duckdb", "spark")
+# Spark's heap in local mode, where it holds the reports and the pairs Splink persists
+# (Spark's default is 1 GB).
+LOCAL_DRIVER_MEMORY = "3g"
 
 
 class EngineUnavailable(Exception):
@@ -67,7 +70,10 @@ class Backend:
         if self.name == "spark":
             # One Spark session serves every run of the process: each run's tables
             # get names of their own (and :meth:`close` drops them).
-            data = db_api.spark.createDataFrame(arrow.to_pandas())
+            # Arrow straight to Spark (no row-by-row conversion through pandas), then
+            # materialised once: left as local data, every query would carry (and
+            # Spark's optimiser copy) all the reports in its plan.
+            data = db_api.spark.createDataFrame(arrow).localCheckpoint(eager=True)
             return db_api.register(
                 data, dataset_display_name=name, table_name=f"{name}_{uuid.uuid4().hex[:12]}"
             )
@@ -83,7 +89,7 @@ class Backend:
     def query(self, db_api: Any, sql: str) -> pd.DataFrame:
         """The result of ``sql`` (our own SQL over Splink's tables) as a pandas frame."""
         if self.name == "spark":
-            frame: pd.DataFrame = db_api.spark.sql(sql).toPandas()
+            frame: pd.DataFrame = db_api.spark.sql(sql).toArrow().to_pandas()
             return frame
         result: pd.DataFrame = db_api.duckdb_con.sql(sql).df()
         return result
@@ -120,19 +126,24 @@ def spark_session(master: str = "") -> Any:
     local = not master or master.startswith("local")
     url = master or f"local[{threads()}]"
     if local:
-        # A local driver talks to its executors on loopback only.
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # A local driver talks to its executors on loopback only (whatever the
+        # environment says: nothing of a local run listens on another address).
+        os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
     builder = (
         SparkSession.builder.master(url)
         .appName("ulinzi-linkage")
         .config("spark.jars", similarity_jar_location())
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", str(max(2, threads() * 2)))
     )
     if local:
-        builder = builder.config("spark.driver.host", "127.0.0.1").config(
-            "spark.driver.bindAddress", "127.0.0.1"
+        # On a cluster, its own configuration (spark-defaults.conf) says these.
+        builder = (
+            builder.config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            # The driver is the executor too: Splink's persisted pairs live in its heap.
+            .config("spark.driver.memory", LOCAL_DRIVER_MEMORY)
+            .config("spark.sql.shuffle.partitions", str(max(2, threads() * 2)))
         )
     try:
         session = builder.getOrCreate()
