@@ -211,6 +211,25 @@ PARTNER_FIELDS = (
 )
 
 
+# What the partners quasi-identifiers are made of (see :func:`.partners._key`).
+PARTNER_KEY_FIELDS = (
+    "country",
+    "domain",
+    "types",
+    "occurred_on",
+    "occurred_precision",
+    "admin1_pcode",
+    "admin1_name",
+    *COUNT_KINDS,
+)
+
+
+def read_partner_keys(qs: QuerySet[Incident]) -> Iterator[Any]:
+    """Only what the quasi-identifiers of each incident are made of, as named tuples (to
+    count the groups)."""
+    return qs.order_by().values_list(*PARTNER_KEY_FIELDS, named=True).iterator(chunk_size=CHUNK)
+
+
 def read_partners(qs: QuerySet[Incident]) -> Iterator[Any]:
     """The partners fields and the casualty figures of each incident, as named tuples."""
     return (

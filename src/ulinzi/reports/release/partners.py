@@ -25,6 +25,7 @@ from ulinzi.reports.release.model import (
     Release,
     date_label,
     multi,
+    read_partner_keys,
     read_partners,
 )
 
@@ -42,7 +43,8 @@ _KIND_OF_FIELD = tuple(COUNT_KINDS.index(f) if f in COUNT_KINDS else None for f 
 
 
 def _key(row: Any) -> dc.Key:
-    """The quasi-identifiers of a row read by :func:`.model.read_partners`."""
+    """The quasi-identifiers of a row read by :func:`.model.read_partners` or
+    :func:`.model.read_partner_keys`."""
     return (
         row.country,
         row.domain,
@@ -122,12 +124,12 @@ def build_partners(qs: QuerySet[Incident], k: int, max_share: float) -> Release:
 
         def count_records() -> None:
             if not counted:
-                tally(Counter(_key(row) for row in read_partners(qs)))
+                tally(Counter(_key(row) for row in read_partner_keys(qs)))
 
         return Release(
             PARTNERS, columns, records, [table], report, areas=areas, count_records=count_records
         )
-    groups = Counter(_key(row) for row in read_partners(qs))
+    groups = Counter(_key(row) for row in read_partner_keys(qs))
     records_in = sum(groups.values())
     scheme = dc.choose_scheme(
         groups, PARTNER_HIERARCHIES, k=k, max_suppressed=int(records_in * max_share)
