@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from django.utils.translation import get_language_bidi
 
 from ulinzi.accounts.access import actor_for
+from ulinzi.web.navigation import may_open
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Direction of the page and the roles of the signed-in user (for the menu)."""
-    user = getattr(request, "user", None)
-    roles: set[str] = set()
-    if user is not None and user.is_authenticated:
-        roles = actor_for(user).all_roles()
-    return {"rtl": get_language_bidi(), "my_roles": roles}
+    """Direction of the page and the sections of the menu the actor may open."""
+    return {
+        "rtl": get_language_bidi(),
+        "may_open": may_open(actor_for(getattr(request, "user", None))),
+    }
