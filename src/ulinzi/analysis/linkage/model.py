@@ -31,7 +31,10 @@ def _date() -> cl.CustomComparison:
         comparison_description="occurred date, precision-aware",
         comparison_levels=[
             NullLevel("ym"),
-            CustomLevel(f"{both_days} AND {diff} = 0", "same day"),
+            # (day_key: country, domain and day, set only for day-precision dates.)
+            CustomLevel("day_key_l = day_key_r", "same day").configure(
+                tf_adjustment_column="day_key", tf_adjustment_weight=1.0
+            ),
             CustomLevel(f"{both_days} AND {diff} <= 1", "within 1 day"),
             CustomLevel(f"{both_days} AND {diff} <= 3", "within 3 days"),
             CustomLevel(
@@ -56,6 +59,9 @@ def _location(jw: str) -> cl.CustomComparison:
         output_column_name="location",
         comparison_description="points (precision-aware distance), district, province",
         comparison_levels=[
+            # Neither records anything below the country: when sources leave places out
+            # alike (one copied the other, or both from one account), that is evidence too.
+            CustomLevel("sparse_l AND sparse_r", "neither records a place"),
             CustomLevel(
                 "(lat_l IS NULL OR lat_r IS NULL) AND (admin1_key_l IS NULL OR "
                 "admin1_key_r IS NULL) AND (admin2_pcode_l IS NULL OR admin2_pcode_r IS NULL) "

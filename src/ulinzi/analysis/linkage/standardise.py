@@ -152,7 +152,7 @@ def arrow_schema() -> object:
         "killed_hw": whole, "injured_hw": whole, "perpetrator": text, "counts_key": text,
         "sparse": pa.bool_(), "source_record": text, "exclusive": pa.bool_(),
         "own_source": text,
-        "alone_day": pa.bool_(), "alone_place": pa.bool_(),
+        "alone_day": pa.bool_(), "alone_place": pa.bool_(), "day_key": text,
     }  # fmt: skip
     return pa.schema(list(columns.items()))
 
@@ -175,6 +175,13 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     df["yr"] = occurred.dt.year.astype("int64")
     # Not used by any comparison, so EM blocked on it still learns the date's m.
     df["quarter"] = (df["yr"] * 4 + (occurred.dt.month - 1) // 3).astype("int64")
+    # Same day, weighed by how many reports that day has in that country and domain: a
+    # quiet day shared says more than a busy one (term frequency of this key).
+    df["day_key"] = (
+        (df["country"] + ":" + df["domain"] + ":" + df["day_num"].astype("string"))
+        .where(df["day_num"].notna(), None)
+        .astype(object)
+    )
     df["bin_a"] = (df["day_num"] // WINDOW_DAYS).astype("Int64")
     df["bin_b"] = ((df["day_num"] + WINDOW_DAYS // 2) // WINDOW_DAYS).astype("Int64")
 

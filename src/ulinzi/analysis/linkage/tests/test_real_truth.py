@@ -42,11 +42,11 @@ def test_real_files_link_against_their_hidden_event_ids() -> None:
     scores = evaluate.scores(result.labels, truth)
     # Too few reports to train on, and the result says so.
     assert not result.prediction.trained and engine.REFERENCE in result.prediction.note
-    # Measured: precision 1.0, recall 0.28 with the fallback model (0.35 before the
-    # education and aid rows had domains of their own: an event the two files file under
-    # two domains is one true pair the linker, which pairs within a domain, cannot make).
-    # Every link made is right.
+    # Measured: precision 1.0, recall 0.43 with the fallback model (0.29 before a shared
+    # day was weighed by how busy it is and two reports that both record no place were
+    # compared; 0.35 before the education and aid rows had domains of their own). Every
+    # link made is right.
     assert scores["pairwise_precision"] >= 0.97, scores
-    assert scores["pairwise_recall"] >= 0.25, scores
+    assert scores["pairwise_recall"] >= 0.40, scores
     # No comparison can tell twins apart: rows equal in every field the linker reads.
     assert 0 < real.indistinguishable(raw, truth) < true_pairs

@@ -117,3 +117,54 @@ def test_a_fallback_model_named_by_the_caller_is_named_in_the_note(given: bool) 
     prediction = engine.predict(standardise.prepare(raw), fallback=fallback)
     assert ("the model of run 7" in prediction.note) is given
     assert not prediction.trained
+
+
+def _day_reports(day: str, per_source: int, start: int) -> list[dict[str, object]]:
+    """``per_source`` reports of ``day`` from each of two sources, nothing below the
+    country, no type, no counts: only country and date can pair them."""
+    rows: list[dict[str, object]] = []
+    for source in ("who-ssa", "insecurity-insight"):
+        for i in range(per_source):
+            rows.append(
+                {column: None for column in standardise.RAW_COLUMNS}
+                | {
+                    "unique_id": f"{source}-{start + i}",
+                    "organisation": source,
+                    "domain": "health_care_attack",
+                    "occurred_on": day,
+                    "occurred_precision": "day",
+                    "country": "UKR",
+                }
+            )
+    return rows
+
+
+def test_a_shared_day_says_more_on_a_quiet_day_than_on_a_busy_one() -> None:
+    # 2023-03-01: one report from each source; 2023-03-20: twelve from each.
+    raw = pd.DataFrame(_day_reports("2023-03-01", 1, 0) + _day_reports("2023-03-20", 12, 100))
+    frame = standardise.prepare(raw)
+    pairs = engine.predict(frame, threshold=0.0, model_json=engine.reference_model()).pairs
+    day = dict(zip(frame["unique_id"], frame["day_num"], strict=True))
+    across = pairs[pairs["unique_id_l"].str[:3] != pairs["unique_id_r"].str[:3]]
+    quiet = across[across["unique_id_l"].map(day) == day["who-ssa-0"]]
+    busy = across[across["unique_id_l"].map(day) == day["who-ssa-100"]]
+    assert len(quiet) == 1 and len(busy) == 12 * 12
+    # Same day in both, yet the quiet day's pair weighs more (term frequency of the day).
+    assert quiet["match_weight"].iloc[0] > busy["match_weight"].max() + 1
+
+
+def test_two_reports_that_both_record_no_place_meet_at_their_own_level() -> None:
+    rows = _day_reports("2023-03-01", 1, 0)
+    rows[1] = rows[1] | {"admin1_name": "Kharkiv Oblast", "unique_id": "insecurity-insight-9"}
+    raw = pd.DataFrame(_day_reports("2023-05-01", 1, 5) + rows)
+    frame = standardise.prepare(raw)
+    pairs = engine.predict(frame, threshold=0.0, model_json=engine.reference_model()).pairs
+    level = {
+        frozenset((a, b)): g
+        for a, b, g in zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["gamma_location"])
+    }
+    labels = engine.labels_of(engine.reference_model())["location"]
+    both = level[frozenset(("who-ssa-5", "insecurity-insight-5"))]
+    one = level[frozenset(("who-ssa-0", "insecurity-insight-9"))]
+    assert labels[both] == "neither records a place"
+    assert one == -1  # one records a province, the other nothing: not comparable
