@@ -269,6 +269,16 @@ def assemble(
         bindings.append(Binding(i, label, target, convert))
     fixed = dict(defaults or {})
     notes = list(notes or [])
+    # A table without a date or a country holds no incidents, whatever its domain: said first.
+    has_country = "country" in used or "x_country_name" in used or "country" in fixed
+    needs = {"occurred_on": "occurred_on" in used or "occurred_on" in fixed, "country": has_country}
+    missing = [f for f, ok in needs.items() if not ok]
+    if missing:
+        raise UnusableHeader(
+            f"no column gives {' or '.join(missing)} (needed for every incident); "
+            f"understood: {', '.join(sorted(used)) or 'nothing'}; "
+            f"not understood: {', '.join(unknown) or 'nothing'}"
+        )
     if "domain" not in used and "domain" not in fixed:
         if domain is None:
             stated = file_domain(choices, used)
@@ -281,15 +291,6 @@ def assemble(
             domain, column = stated
             notes.append(f"domain {domain} for every row: column {column!r} says so")
         fixed["domain"] = domain
-    has_country = "country" in used or "x_country_name" in used or "country" in fixed
-    needs = {"occurred_on": "occurred_on" in used or "occurred_on" in fixed, "country": has_country}
-    missing = [f for f, ok in needs.items() if not ok]
-    if missing:
-        raise UnusableHeader(
-            f"no column gives {' or '.join(missing)} (needed for every incident); "
-            f"understood: {', '.join(sorted(used)) or 'nothing'}; "
-            f"not understood: {', '.join(unknown) or 'nothing'}"
-        )
     resolver = TypeResolver((extra or {}).get("types"))
     counts_given = {t for t in used if t in inference.COUNT_TARGETS}
     groups = victim_counts.Groups(used, counts_given)

@@ -263,6 +263,8 @@ def test_the_publishers_field_schema_is_not_incident_data(org: Any, capsys: Any)
     code, out, err = _cli(capsys, "partner", FIXTURES / "insecurity_insight_schema.csv")
     assert code == 2 and not out
     assert len(err.strip().splitlines()) == 1 and "ulinzi import:" in err
+    # It has neither a date nor a country: that is said, not "pass --domain".
+    assert "no column gives occurred_on or country (needed for every incident)" in err
     assert not Incident.objects.exists()
 
 
