@@ -100,6 +100,8 @@ def test_monitor_alert(person: Callable[[str], Person], walk: tuple[str, str], s
     page.goto(alert_url)
     row = page.locator("tbody tr", has_text="coordinator2")
     assert t(language, "not yet") not in row.inner_text(), row.inner_text()
+    # Organisations by name ("amani" before).
+    assert page.locator("tbody tr", has_text="Amani Relief (demo NGO)").count() == 1
     headers = page.locator("main table thead th").all_inner_texts()
     if language == "ar":  # every column named in Arabic ("Webhook" was left in English)
         assert not [h for h in headers if re.fullmatch(r"[ -~]+", h)], headers
