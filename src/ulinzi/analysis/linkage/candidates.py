@@ -55,6 +55,4 @@ def weigh(pairs: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
 def exclusive_labels(frame: pd.DataFrame) -> list[str | None]:
     """Per report, its source when the source reports each event once (else None): two
     reports with one such label never share a cluster."""
-    return [
-        s if e else None for s, e in zip(frame["source"], frame["exclusive"], strict=True)
-    ]
+    return [s if e else None for s, e in zip(frame["source"], frame["exclusive"], strict=True)]

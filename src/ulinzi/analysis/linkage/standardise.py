@@ -218,9 +218,7 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     df["killed"] = pd.to_numeric(raw["killed"], errors="coerce").astype("Int64")
     df["injured"] = pd.to_numeric(raw["injured"], errors="coerce").astype("Int64")
     df["killed_hw"] = pd.to_numeric(raw["killed_health_workers"], errors="coerce").astype("Int64")
-    df["injured_hw"] = pd.to_numeric(raw["injured_health_workers"], errors="coerce").astype(
-        "Int64"
-    )
+    df["injured_hw"] = pd.to_numeric(raw["injured_health_workers"], errors="coerce").astype("Int64")
     df["perpetrator"] = _clean_code(raw["perpetrator"])
     # Same killed and injured, someone hurt: a key for the routes and training sessions
     # of reports that carry little else (a count nobody recorded is not 0 here).
