@@ -297,6 +297,10 @@ def assemble(
     notes.extend(groups.notes)
     counts_given |= groups.no_total
     infer = inference.Inferrer(set(used), extra)
+    named = inference.CountTypes(
+        [] if "types" in used else [(b.target, b.column) for b in bindings]
+    )
+    notes.extend(named.notes)
     name_col = used.get("x_country_name", "")
     iso_col = used.get("country", "")
     to_country = converter_for("country", extra)
@@ -311,6 +315,7 @@ def assemble(
                     why = f"{iso_col} is empty and this " if iso_col else ""
                     problems.append(Problem(name_col, name, f"{why}{exc}", "country"))
         complete(data, problems, result, resolver)
+        named(data)
         groups.collect(data)
         sum_totals(data, counts_given)
         infer(data, problems)

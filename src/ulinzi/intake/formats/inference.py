@@ -25,6 +25,7 @@ from ulinzi.intake.formats.base import Converter, Problem
 from ulinzi.vocab import registry
 
 COUNT_TARGETS = frozenset(k + g for k in COUNT_KINDS for g in COUNT_GROUPS)
+GROUP_COUNTS = COUNT_TARGETS - frozenset(COUNT_KINDS)
 INDICATORS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"health_facility", "destroyed"}), "x_facility_destroyed"),
     (frozenset({"health_facility", "damaged"}), "x_facility_damaged"),
@@ -130,6 +131,40 @@ def domain_of_columns(used: dict[str, str]) -> tuple[str, str] | None:
     return None
 
 
+class CountTypes:
+    """Types a group's count column names plainly: a count above 0 in a column whose header
+    is a term (label or alias) of the row's domain's type vocabulary — "Aid Workers
+    Killed" → ``killing`` in aid worker security, "Students Killed" → an attack on students
+    and educators in education. Totals ("Killed") name no type: they count everyone."""
+
+    def __init__(self, columns: list[tuple[str, str]]) -> None:
+        self.columns = [(t, c) for t, c in columns if t.startswith("v|") or t in GROUP_COUNTS]
+        self.by_domain: dict[str, list[tuple[str, str]]] = {}
+        self.notes = [
+            f"types: a count above 0 in {column!r} gives {code} in {domain}"
+            for domain in registry.DOMAIN_TYPES
+            for _, column, code in self._named(domain)
+        ]
+
+    def _named(self, domain: str) -> list[tuple[str, str, str]]:
+        vocab = registry.get(registry.DOMAIN_TYPES[domain])
+        return [(t, c, code) for t, c in self.columns if (code := vocab.match(c)) is not None]
+
+    def __call__(self, data: dict[str, Any]) -> None:
+        domain = data.get("domain") or ""
+        if domain not in registry.DOMAIN_TYPES or not self.columns:
+            return
+        if domain not in self.by_domain:
+            self.by_domain[domain] = [(t, code) for t, _, code in self._named(domain)]
+        found: list[str] = []
+        for target, code in self.by_domain[domain]:
+            count = data.get(target)
+            if isinstance(count, int) and count > 0 and code not in found:
+                found.append(code)
+        if found:
+            data["types"] = found
+
+
 class Inferrer:
     """Turns a row's ``x_…`` values into types, resources and cause, then drops them."""
 
@@ -160,14 +195,13 @@ class Inferrer:
         both = {**data, **x}
         if self.infer_types:
             domain = data.get("domain") or ""
-            types: list[str] = []
+            given: list[str] = list(data.get("types") or ())  # named by count columns
             if domain == "health_care_attack":
-                types = [c for sources, c in self.type_rules if any(both.get(s) for s in sources)]
+                given += [c for sources, c in self.type_rules if any(both.get(s) for s in sources)]
             vocab = registry.DOMAIN_TYPES.get(domain)
             if vocab is not None:
-                for code in values.implied_types("weapon", x.get("x_weapon") or (), vocab):
-                    if code not in types:
-                        types.append(code)
+                given += values.implied_types("weapon", x.get("x_weapon") or (), vocab)
+            types = list(dict.fromkeys(given))
             if types or domain == "health_care_attack":
                 data["types"] = types
         if self.infer_resources:

@@ -55,6 +55,8 @@ class File:
     sector: str = ""  # the column naming each row's sector(s)
     counts: tuple[Count, ...] = ()
     known: tuple[str, ...] = ()  # columns whose every value a vocabulary must know
+    # (domain, column, type): a count above 0 in the column says the row is of that type
+    named: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def path(self) -> Path:
@@ -94,7 +96,10 @@ FILES = [
                  ("Aid Health Workers Killed", "aid_health_workers", "killed", ""),
                  ("Educators Killed", "educators", "killed", ""),
                  ("Students Killed", "students", "killed", "")),
-         known=("Reported Perpetrator", "Explosive Weapon Type", "Sector Affected")),
+         known=("Reported Perpetrator", "Explosive Weapon Type", "Sector Affected"),
+         named=(("aid_security", "Aid Workers Killed", "killing"),
+                ("education_attack", "Students Killed", "attack_on_students_educators"),
+                ("education_attack", "Educators Killed", "attack_on_students_educators"))),
     File("insecurity_insight_crsv_2024.xlsx", "SIND Event ID", "Country ISO", domain="gbv",
          counts=(("Number of Reported Victims", "survivors", "affected", ""),
                  ("Reported Deaths Following the Sexual Violence", "survivors", "killed", ""),
@@ -111,7 +116,10 @@ FILES = [
                                      ("National ", f"{AID}_national", ""),
                                      ("Female ", AID, "female"), ("Male ", AID, "male"))
          ),
-         known=II_KNOWN),
+         known=II_KNOWN,
+         named=tuple(("aid_security", f"Aid Workers {kind}", code) for kind, code in (
+             ("Killed", "killing"), ("Injured", "injury"), ("Kidnapped", "abduction"),
+             ("Arrested", "arbitrary_arrest_detention")))),
     File("insecurity_insight_api_foodSecurity.json", "SiND Event ID", "Country ISO",
          header_rows=0, domain="food_security", known=II_KNOWN),
 ]  # fmt: skip
@@ -234,6 +242,8 @@ def test_each_real_file_imports_as_published(org: Any, capsys: Any, spec: File) 
             continue
         incident = stored[sid]  # every row not rejected is a record
         assert incident.domain == _domain(spec, row), (sid, row.get(spec.sector))
+        named = {t for d, column, t in spec.named if d == incident.domain and _number(row[column])}
+        assert named <= set(incident.types), (sid, incident.types)
         place = _cell(row, spec.country)
         if place and not spec.names:
             assert incident.country == place

@@ -37,9 +37,19 @@ def _rows() -> list[dict[str, Any]]:
     return [dict(zip(header, r, strict=False)) for r in sheet if any(c is not None for c in r)]
 
 
+def _n(value: Any) -> int:
+    return int(value or 0)
+
+
 def _expected(row: dict[str, Any]) -> list[str]:
     sector = str(row["Sector Affected"]).split(",")[0].strip()
     weapons = {w.strip() for w in str(row["Explosive Weapon Type"]).split(",")}
+    # Counts that name a type of their domain (GCPEA; aid worker security).
+    if sector == "Education":
+        victims = _n(row["Students Killed"]) + _n(row["Educators Killed"])
+        return ["attack_on_students_educators"] if victims else []
+    if sector == "Aid Operations":
+        return ["killing"] if _n(row["Aid Workers Killed"]) else []
     if sector == "Health Care":
         return [t for t, kinds in (("heavy_weapons", HEAVY), ("individual_weapons", INDIVIDUAL))
                 if weapons & kinds]  # fmt: skip
@@ -60,6 +70,7 @@ def test_explosive_weapons_give_the_types_of_the_row_domain(org: Any) -> None:
         assert sorted(incident.types) == sorted(_expected(row)), row["Explosive Weapon Type"]
     typed = {t for i in stored.values() for t in i.types}
     assert {"heavy_weapons", "individual_weapons", "explosive_ordnance"} <= typed
+    assert {"attack_on_students_educators", "killing"} <= typed
     ied = [
         i
         for i in stored.values()
