@@ -4,9 +4,10 @@ levels, same weights (Spark in local mode, on loopback).
 Spark needs Java: without it the test skips with a message, except under ``CI=true``,
 where it fails. The engine does not touch the database, so it runs in the SQLite run
 of the suite only (starting Spark costs tens of seconds). Training on Spark runs Splink's
-u sampling and EM sessions as some 150 small queries, each with Spark's fixed cost: many
-minutes in local mode on two cores, too long for every run of the suite, so its test runs
-when ``ULINZI_TEST_SPARK_TRAINING=1``; ``ulinzi bench linkage-engines`` measures it too."""
+u sampling and EM sessions as some 150 small queries, each with Spark's fixed cost:
+three and a half minutes on 400 reports in local mode on two busy cores (the rest of this
+module takes about one), too long for every run of the suite, so its test runs when
+``ULINZI_TEST_SPARK_TRAINING=1``; ``ulinzi bench linkage-engines`` measures it too."""
 
 from __future__ import annotations
 
