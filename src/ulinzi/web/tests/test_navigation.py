@@ -34,9 +34,9 @@ def _menu(client: Client) -> str:
 def test_a_section_is_in_the_menu_exactly_when_its_page_opens(
     client: Client, demo_orgs: Any, username: str
 ) -> None:
-    from ulinzi.accounts.models import User
-
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ulinzi.accounts.models import User
 
     who, _ = User.objects.get_or_create(username=username)
     client.force_login(who)
