@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 
 from ulinzi.accounts.models import Membership, SharingAgreement, User
 
@@ -64,3 +65,16 @@ def actor_for(user: User | AnonymousUser | None, *, today: date | None = None) -
         roles_by_org={k: frozenset(v) for k, v in roles.items()},
         shared_domains={k: frozenset(v) for k, v in shared.items()},
     )
+
+
+def of_request(request: HttpRequest) -> Actor:
+    """The actor of ``request``, built once per request: its pages, its menu and the API
+    ask here. Built again only when the request's user changes (a sign-in, an API
+    token), so it never speaks for someone else."""
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    cached: tuple[object, Actor] | None = getattr(request, "_ulinzi_actor", None)
+    if cached is not None and cached[0] is user:
+        return cached[1]
+    actor = actor_for(user)
+    request._ulinzi_actor = (user, actor)  # type: ignore[attr-defined]
+    return actor

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.analysis import filter_menus, policies, ranking, summary
 from ulinzi.analysis.params import DashboardParams
 from ulinzi.common.problems import InvalidInput
@@ -28,7 +28,7 @@ def _params(request: HttpRequest) -> DashboardParams:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_view_dashboard(who):
         return forbidden(request, _("The dashboard is for coordinators and analysts."))
     params = _params(request)
@@ -54,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def areas(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_view_dashboard(who):
         return forbidden(request, _("The dashboard is for coordinators and analysts."))
     params = _params(request)

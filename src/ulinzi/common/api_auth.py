@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from ulinzi.accounts.access import Actor, actor_for
+from ulinzi.accounts.access import Actor, of_request
 from ulinzi.accounts.services import user_for_token
 
 
@@ -26,8 +26,4 @@ API_AUTH = [BearerToken(), SessionAuth()]
 
 def actor(request: HttpRequest) -> Actor:
     """The acting user of an API request, computed once per request."""
-    cached = getattr(request, "_ulinzi_actor", None)
-    if cached is None:
-        cached = actor_for(getattr(request, "auth", None) or request.user)
-        request._ulinzi_actor = cached  # type: ignore[attr-defined]
-    return cached
+    return of_request(request)

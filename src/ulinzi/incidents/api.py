@@ -47,10 +47,9 @@ def list_incidents(request: HttpRequest, params: Query[ListParams]) -> dict[str,
     filters = IncidentFilters.from_query(params.dict())
     qs = selectors.apply_filters(selectors.visible(who), filters)
     page = selectors.page(qs, cursor=params.cursor, limit=max(1, min(params.limit, 500)))
+    texts = services.read_texts_of(actor=who, incidents=page.items)
     return {
-        "items": [
-            IncidentOut.build(i, services.read_texts(actor=who, incident=i)) for i in page.items
-        ],
+        "items": [IncidentOut.build(i, texts[i.pk]) for i in page.items],
         "next_cursor": page.next_cursor,
     }
 

@@ -5,6 +5,7 @@ locked (:mod:`ulinzi.common.versioning`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -238,20 +239,27 @@ def read_texts(
 ) -> dict[str, str] | None:
     """The texts ``names`` of the incident if the actor may read narratives, else
     ``None``; reading any that is not empty is audited."""
-    if not policies.can_read_narrative(actor, incident):
-        return None
-    texts = {name: getattr(incident, name) for name in names}
-    read = [name for name, text in texts.items() if text]
-    if read:
-        audit.record(
-            actor=actor,
-            action="read",
-            object_type="incident",
-            object_id=incident.pk,
-            owner_organisation=incident.organisation.code,
-            fields=read,
-        )
-    return texts
+    return read_texts_of(actor=actor, incidents=[incident], names=names)[incident.pk]
+
+
+def read_texts_of(
+    *, actor: Actor, incidents: Sequence[Incident], names: tuple[str, ...] = READ_AS_NARRATIVE
+) -> dict[Any, dict[str, str] | None]:
+    """:func:`read_texts` of each incident, by id; the reads audited in one write (one
+    event per incident read, as for a single read)."""
+    out: dict[Any, dict[str, str] | None] = {}
+    reads: list[audit.Read] = []
+    for incident in incidents:
+        if not policies.can_read_narrative(actor, incident):
+            out[incident.pk] = None
+            continue
+        texts = {name: getattr(incident, name) for name in names}
+        read = [name for name, text in texts.items() if text]
+        if read:
+            reads.append(audit.Read(incident.pk, incident.organisation.code, read))
+        out[incident.pk] = texts
+    audit.record_reads(actor=actor, object_type="incident", reads=reads)
+    return out
 
 
 def read_narrative(*, actor: Actor, incident: Incident) -> str | None:

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.common import versioning
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import Again, Kept, forbidden
@@ -34,7 +34,7 @@ AREA_LIMIT = 20
 
 def _get(request: HttpRequest, incident_id: UUID) -> Incident:
     try:
-        return selectors.get(actor_for(request.user), incident_id)
+        return selectors.get(of_request(request), incident_id)
     except (NotFound, NotAllowed) as exc:
         raise Http404(str(exc)) from exc
 
@@ -44,7 +44,7 @@ def areas(request: HttpRequest) -> HttpResponse:
     """First-level areas to choose from, as JSON: those named by incidents the user may
     see (with their P-codes), then ISO 3166-2 subdivisions of the chosen country whose
     name holds the text. ``?country=ISO3&q=TEXT``; for the area fields' suggestions."""
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_list(who):
         return JsonResponse({"error": "no access to incidents"}, status=403)
     country = request.GET.get("country", "").strip().upper()[:3]
@@ -64,7 +64,7 @@ def areas(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_list(who):
         return forbidden(request, _("Your roles give no access to incidents."))
     try:
@@ -122,7 +122,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, incident: Incident, kept: Kept | None = None) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     texts = services.read_texts(actor=who, incident=incident) or {}
     return render(
         request,
@@ -147,7 +147,7 @@ def incident_detail(request: HttpRequest, incident_id: UUID) -> HttpResponse:
 
 @login_required
 def incident_create(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_create(who):
         return forbidden(request, _("Your roles do not allow recording incidents."))
     form = IncidentForm(
@@ -170,7 +170,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident_edit(request: HttpRequest, incident_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     incident = _get(request, incident_id)
     if not policies.can_edit(who, incident):
         return forbidden(request, _("You cannot change this incident."))
@@ -216,7 +216,7 @@ def _conflict(
 ) -> IncidentForm:
     """The form again after a stale save: what the user entered, now based on the
     current version, with what is saved now beside each field where it differs."""
-    who = actor_for(request.user)
+    who = of_request(request)
     current = _get(request, incident_id)
     saved = IncidentForm.initial_for(current)
     if options["narrative_allowed"]:
@@ -239,7 +239,7 @@ def _stale_action(request: HttpRequest, incident_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def incident_verify(request: HttpRequest, incident_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     incident = _get(request, incident_id)
     try:
         services.verify(
@@ -274,7 +274,7 @@ def incident_verify(request: HttpRequest, incident_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def incident_reject(request: HttpRequest, incident_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     incident = _get(request, incident_id)
     try:
         services.reject(

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import get_language_bidi
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.web.navigation import may_open
 
 
@@ -15,5 +15,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """Direction of the page and the sections of the menu the actor may open."""
     return {
         "rtl": get_language_bidi(),
-        "may_open": may_open(actor_for(getattr(request, "user", None))),
+        "may_open": may_open(of_request(request)),
     }
