@@ -56,6 +56,19 @@ FILLED = """() => [...document.querySelectorAll(
   .filter(e => e.offsetParent !== null).map(e => e.value).join('\\n')"""
 
 
+# The innermost elements that reach past the screen's edge (what makes a page too wide).
+WIDEST = """(width) => {
+  const out = e => { const r = e.getBoundingClientRect(); return r.right > width || r.left < 0; };
+  const scrolled = e => { for (let a = e.parentElement; a; a = a.parentElement) {
+    if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return true; }
+    return false; };
+  return [...document.body.querySelectorAll('*')].filter(e => out(e) && !scrolled(e))
+  .filter(e => ![...e.children].some(c => out(c) && !scrolled(c)))
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '')
+    + ' "' + (e.innerText || '').slice(0, 60) + '"'); }"""
+
+
 class Person:
     """A person in their own browser context; ``expect()`` names the refusals the
     journey means to meet (status, path part); any other 4xx/5xx is a failure."""
@@ -113,7 +126,9 @@ class Person:
         assert lang == self.language, f"{shot}: {page.url} in {lang}, not {self.language}"
         assert html.get_attribute("dir") == ("rtl" if self.language == "ar" else "ltr"), shot
         width = int(page.evaluate("() => document.documentElement.scrollWidth"))
-        assert width <= self.viewport["width"], f"{shot}: {page.url} is {width}px wide"
+        assert width <= self.viewport["width"], (
+            f"{shot}: {page.url} is {width}px wide: {page.evaluate(WIDEST, self.viewport['width'])}"
+        )
         text = str(page.evaluate("() => document.body.innerText"))
         codes = sorted(set(raw_codes().findall(text + "\n" + page.evaluate(FILLED))))
         assert not codes, f"{shot}: {page.url} shows codes {codes}"
