@@ -20,8 +20,8 @@ def choose(allowed: Collection[int], code: str | None, *, refusal: str) -> Organ
     if code:
         org = Organisation.objects.filter(code=code, pk__in=list(allowed)).first()
         if org is None:
-            raise InvalidInput([FieldProblem("organisation", "is not yours", code)])
+            raise InvalidInput([FieldProblem.of("organisation", "organisation_not_yours", code)])
         return org
     if len(allowed) > 1:
-        raise InvalidInput([FieldProblem("organisation", "say which of your organisations")])
+        raise InvalidInput([FieldProblem.of("organisation", "organisation_which")])
     return Organisation.objects.get(pk=next(iter(allowed)))

@@ -95,7 +95,7 @@ def field_label(name: str) -> str:
         return str(FIELDS[name])
     from ulinzi.cases.forms import CaseForm
     from ulinzi.cases.models.consent import ShareField
-    from ulinzi.incidents.forms import field_labels
+    from ulinzi.incidents.forms.labels import field_labels
 
     if name in ShareField.values:
         return str(ShareField(name).label)

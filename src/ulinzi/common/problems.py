@@ -3,26 +3,55 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.http import HttpResponse
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from ulinzi.common import problem_catalogue
+
 MEDIA_TYPE = "application/problem+json"
 
 
 @dataclass
 class FieldProblem:
-    """One thing wrong with one field of the input."""
+    """One thing wrong with one field of the input.
+
+    A problem made with :meth:`of` names a ``code`` of the catalogue
+    (:mod:`ulinzi.common.problem_catalogue`) and the ``params`` its message names; its
+    :attr:`message` is put into words in the active language when it is read. Services
+    not yet moved to codes give the ``text`` itself.
+    """
 
     field: str
-    message: str
+    text: str = ""
     value: Any = None
+    code: str = ""
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
+
+    @classmethod
+    def of(cls, field: str, code: str, value: Any = None, **params: Any) -> FieldProblem:
+        """The problem ``code`` of the catalogue on ``field``."""
+        if code not in problem_catalogue.CATALOGUE:
+            raise KeyError(f"no problem {code!r} in the catalogue")
+        return cls(field, value=value, code=code, params=params)
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in the active language."""
+        if self.code:
+            return problem_catalogue.after_field(self.code, self.params)
+        return str(self.text)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"field": self.field, "message": self.message}
+        if self.code:
+            out["code"] = self.code
+            if self.params:
+                out["params"] = self.params
         if self.value is not None:
             out["value"] = self.value
         return out
@@ -32,7 +61,7 @@ class FieldProblem:
 class InvalidInput(Exception):
     """Raised by services when input breaks a rule; the API turns it into a 422."""
 
-    problems: list[FieldProblem] = field(default_factory=list)
+    problems: list[FieldProblem] = dataclass_field(default_factory=list)
 
     def __str__(self) -> str:
         return "; ".join(f"{p.field}: {p.message}" for p in self.problems)
@@ -71,7 +100,9 @@ def problem_response(status: int, title: str, detail: str = "", **extra: Any) ->
 
 class FieldProblemOut(Schema):
     field: str = Field(description="where: a field name, a path such as types[1], or body")
-    message: str
+    message: str = Field(description="what is wrong, in the language of the request")
+    code: str | None = Field(None, description="the problem's code, the same in every language")
+    params: dict[str, Any] | None = Field(None, description="the values its message names")
     value: Any = None
 
 

@@ -2,6 +2,8 @@
 
 :func:`clean` takes loosely typed values (strings from a CSV cell, numbers from JSON)
 and returns typed values, or raises :class:`InvalidInput` naming every field at fault.
+Each problem is a code of :mod:`ulinzi.common.problem_catalogue` with its parameters;
+where it is shown, it is put into words in the reader's language.
 """
 
 from __future__ import annotations
@@ -73,20 +75,20 @@ def clean(
     out: dict[str, Any] = {}
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
     for name in unknown:
-        problems.append(FieldProblem(name, "is not a field of an incident"))
+        problems.append(FieldProblem.of(name, "unknown_field"))
     merged = {**(current or {}), **data}
     if current is None:
         for name in REQUIRED:
             if merged.get(name) in (None, ""):
-                problems.append(FieldProblem(name, "is required"))
+                problems.append(FieldProblem.of(name, "required"))
 
-    def fail(name: str, message: str, value: Any = None) -> None:
-        problems.append(FieldProblem(name, message, value))
+    def fail(name: str, code: str, value: Any = None, **params: Any) -> None:
+        problems.append(FieldProblem.of(name, code, value, **params))
 
     if "domain" in data:
         given = _text(data["domain"])
         if given not in registry.DOMAIN_TYPES:
-            fail("domain", f"must be one of {', '.join(registry.DOMAIN_TYPES)}", given)
+            fail("domain", "one_of", given, choices=", ".join(registry.DOMAIN_TYPES))
         else:
             out["domain"] = given
     domain: str | None = out.get("domain") or (current or {}).get("domain")
@@ -94,14 +96,18 @@ def clean(
     if "types" in data or ("domain" in data and current is not None):
         raw_types = data.get("types", merged.get("types")) or []
         if not isinstance(raw_types, list | tuple):
-            fail("types", "must be a list of type codes")
+            fail("types", "types_not_a_list")
         elif domain in registry.DOMAIN_TYPES:
             vocab = registry.types_for(domain)
             codes: list[str] = []
             for i, code in enumerate(raw_types):
                 if str(code) not in vocab:
                     fail(
-                        f"types[{i}]", f"is not a type of {domain} (vocabulary {vocab.name})", code
+                        f"types[{i}]",
+                        "type_of_other_domain",
+                        code,
+                        domain=domain,
+                        vocabulary=vocab.name,
                     )
                 elif str(code) not in codes:
                     codes.append(str(code))
@@ -110,13 +116,13 @@ def clean(
     if "resources" in data:
         raw = data["resources"] or []
         if not isinstance(raw, list | tuple):
-            fail("resources", "must be a list of resource codes")
+            fail("resources", "resources_not_a_list")
         else:
             vocab = registry.get("resource")
             res: list[str] = []
             for i, code in enumerate(raw):
                 if str(code) not in vocab:
-                    fail(f"resources[{i}]", "is not a code of vocabulary resource", code)
+                    fail(f"resources[{i}]", "not_in_vocabulary", code, vocabulary="resource")
                 elif str(code) not in res:
                     res.append(str(code))
             out["resources"] = res
@@ -124,17 +130,17 @@ def clean(
     if "occurred_on" in data:
         when = _date(data["occurred_on"])
         if when is None:
-            fail("occurred_on", "must be a date as YYYY-MM-DD", data["occurred_on"])
+            fail("occurred_on", "not_a_date", data["occurred_on"])
         elif when > (today or timezone.localdate()):
-            fail("occurred_on", "is in the future", when.isoformat())
+            fail("occurred_on", "future_date", when.isoformat())
         elif when.year < 1900:
-            fail("occurred_on", "is before 1900", when.isoformat())
+            fail("occurred_on", "before_1900", when.isoformat())
         else:
             out["occurred_on"] = when
     if "occurred_precision" in data:
         precision = _text(data["occurred_precision"]) or "day"
         if precision not in ("day", "month", "year"):
-            fail("occurred_precision", "must be day, month or year", precision)
+            fail("occurred_precision", "date_precision", precision)
         else:
             out["occurred_precision"] = precision
 
@@ -142,12 +148,7 @@ def clean(
         ref = _text(data["country"]).upper()
         found = find_country(ref)
         if found is None or found.iso3 != ref:
-            fail(
-                "country",
-                "must be an ISO 3166 alpha-3 country code (or the code of a place outside "
-                "ISO 3166, such as XNK for Nagorno-Karabakh)",
-                data["country"],
-            )
+            fail("country", "country_code", data["country"])
         else:
             out["country"] = found.iso3
 
@@ -155,7 +156,7 @@ def clean(
         if name in data:
             value = _text(data[name])
             if value and value not in registry.get(vocab_name):
-                fail(name, f"is not a code of vocabulary {vocab_name}", value)
+                fail(name, "not_in_vocabulary", value, vocabulary=vocab_name)
             else:
                 out[name] = value or ("unknown" if name == "cause" else "")
 
@@ -163,7 +164,7 @@ def clean(
         if name in data:
             value = _text(data[name])
             if len(value) > limit:
-                fail(name, f"is longer than {limit} characters")
+                fail(name, "too_long", limit=limit)
             else:
                 out[name] = value if value or name != "source_id" else None
 
@@ -175,12 +176,15 @@ def clean(
                 continue
             number = _float(value)
             if number is None or not low <= number <= high:
-                fail(name, f"must be a number between {low:g} and {high:g}", value)
+                fail(name, "coordinate_range", value, low=low, high=high)
             else:
                 out[name] = number
-    if ("lat" in out) != ("lon" in out) and current is None:
-        if out.get("lat") is not None or out.get("lon") is not None:
-            fail("lon" if "lat" in out else "lat", "is needed with the other coordinate")
+    if "lat" in data or "lon" in data:
+        point = {**(current or {}), **out}
+        if (point.get("lat") is None) != (point.get("lon") is None):
+            missing = "lat" if point.get("lat") is None else "lon"
+            if all(p.field != missing for p in problems):
+                fail(missing, "coordinate_alone")
 
     for name in COUNT_FIELDS:
         if name in data:
@@ -190,16 +194,16 @@ def clean(
                 continue
             number = _int(value)
             if number is None or number < 0:
-                fail(name, "must be a whole number of people, zero or more", value)
+                fail(name, "not_a_count", value)
             elif number > MAX_COUNT:
-                fail(name, f"is more than {MAX_COUNT:,}; check the figure", value)
+                fail(name, "count_too_high", value, limit=MAX_COUNT)
             else:
                 out[name] = number
     if "victims" in data:
         try:
             out["victims"] = victims.clean(data["victims"])
-        except ValueError as exc:
-            fail("victims", str(exc))
+        except victims.Invalid as exc:
+            fail("victims", exc.code, **exc.params)
     final = {**(current or {}), **out}
     for kind in COUNT_KINDS:
         total = final.get(kind)
@@ -208,7 +212,7 @@ def clean(
         for group in COUNT_GROUPS[1:]:
             part = final.get(kind + group)
             if part is not None and part > total and (kind + group) in data:
-                fail(kind + group, f"is more than the total {kind} ({total})", part)
+                fail(kind + group, "more_than_total", part, kind=kind, total=total)
 
     if problems:
         raise InvalidInput(problems)

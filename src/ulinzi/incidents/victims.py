@@ -29,37 +29,45 @@ MAX_COUNT = 100_000
 MAX_ITEMS = 200
 
 
+class Invalid(ValueError):
+    """The first count at fault: a code of the problem catalogue and its parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
 def clean(value: Any) -> list[dict[str, Any]]:
-    """The victim counts of ``value``, checked and in a stable order; ``ValueError``
+    """The victim counts of ``value``, checked and in a stable order; :class:`Invalid`
     names the first count at fault."""
     if value in (None, ""):
         return []
     if not isinstance(value, list | tuple):
-        raise ValueError("must be a list of counts {group, kind, count[, sex, age]}")
+        raise Invalid("victims_not_a_list")
     if len(value) > MAX_ITEMS:
-        raise ValueError(f"holds more than {MAX_ITEMS} counts")
+        raise Invalid("victims_too_many", limit=MAX_ITEMS)
     groups = registry.get("victim_group")
     out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for i, item in enumerate(value):
-        where = f"[{i}]"
         if not isinstance(item, dict) or not set(item) <= set(KEYS):
-            raise ValueError(f"{where} must be an object with {', '.join(KEYS)}")
+            raise Invalid("victim_not_an_object", index=i, keys=", ".join(KEYS))
         group, kind = str(item.get("group") or ""), str(item.get("kind") or "")
         sex, age = str(item.get("sex") or ""), str(item.get("age") or "")
         if group not in groups:
-            raise ValueError(f"{where} group {group!r} is not a code of vocabulary victim_group")
-        if kind not in KINDS:
-            raise ValueError(f"{where} kind must be one of {', '.join(KINDS)}")
-        if sex and sex not in SEXES:
-            raise ValueError(f"{where} sex must be one of {', '.join(SEXES)}")
-        if age and age not in AGES:
-            raise ValueError(f"{where} age must be one of {', '.join(AGES)}")
+            raise Invalid("victim_group", index=i, group=group)
+        for name, given, allowed in (
+            ("kind", kind, KINDS),
+            ("sex", sex, SEXES),
+            ("age", age, AGES),
+        ):
+            if (given or name == "kind") and given not in allowed:
+                raise Invalid("victim_choice", index=i, key=name, choices=", ".join(allowed))
         count = item.get("count")
         if type(count) is not int or not 0 <= count <= MAX_COUNT:
-            raise ValueError(f"{where} count must be a whole number from 0 to {MAX_COUNT:,}")
+            raise Invalid("victim_count", index=i, limit=MAX_COUNT)
         key = (group, kind, sex, age)
         if key in out:
-            raise ValueError(f"{where} counts {group} {kind} {sex} {age} a second time".strip())
+            raise Invalid("victim_twice", index=i, what=" ".join(filter(None, key)))
         entry: dict[str, Any] = {"group": group, "kind": kind}
         if sex:
             entry["sex"] = sex

@@ -24,7 +24,7 @@ from ulinzi.geo.countries import admin1
 from ulinzi.incidents import filters as incident_filters
 from ulinzi.incidents import policies, search, selectors, services
 from ulinzi.incidents.filters import IncidentFilters
-from ulinzi.incidents.forms import IncidentForm
+from ulinzi.incidents.forms.incident_form import IncidentForm
 from ulinzi.incidents.models import Incident
 from ulinzi.vocab import registry
 
@@ -155,7 +155,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         actor=who,
         initial={"cause": "unknown", "occurred_precision": "day"},
     )
-    if request.method == "POST" and form.is_valid() and form.check_rules():
+    if request.method == "POST" and form.is_valid():
         try:
             incident, _created = services.create(
                 actor=who, data=form.incident_data(), organisation=form.organisation_code()
@@ -185,7 +185,7 @@ def incident_edit(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     }
     form = IncidentForm(request.POST or None, **options)
     status = 200
-    if request.method == "POST" and form.is_valid() and form.check_rules():
+    if request.method == "POST" and form.is_valid():
         try:
             services.update(
                 actor=who,

@@ -97,9 +97,7 @@ class Checker:
                 else:
                     raise _Slow
         self._special(data, out)
-        if ("lat" in out) != ("lon" in out) and (
-            out.get("lat") is not None or out.get("lon") is not None
-        ):
+        if ("lat" in out or "lon" in out) and (out.get("lat") is None) != (out.get("lon") is None):
             raise _Slow
         for kind, parts in TOTALS:
             total = out.get(kind)

@@ -83,7 +83,7 @@ def _words(record: Export) -> dict[str, str]:
 
 def _field_words(name: str) -> str:
     """``"occurred_on (day)"`` → ``"Date (day)"``: a field the disclosure report names."""
-    from ulinzi.incidents.forms import field_labels
+    from ulinzi.incidents.forms.labels import field_labels
 
     base, bracket, rest = name.partition(" (")
     return field_labels().get(base, base) + (bracket + rest if bracket else "")

@@ -234,3 +234,56 @@ def test_vocabularies_have_four_languages(api: Any) -> None:
     for vocabulary in vocabularies:
         for term in vocabulary["terms"]:
             assert all(term["labels"].get(lang) for lang in ("en", "fr", "es", "ar")), term
+
+
+def test_a_problem_has_a_code_and_is_worded_in_the_language_of_the_request(api: Any) -> None:
+    from django.utils import timezone
+
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    body = {**BASE, "occurred_on": tomorrow, "killed": 1, "killed_children": 4}
+    client = api("monitor")
+    english = client.post("/api/v1/incidents", body)
+    assert english.status_code == 422
+    errors = {e["field"]: e for e in english.json()["errors"]}
+    assert errors["occurred_on"] == {
+        "field": "occurred_on",
+        "code": "future_date",
+        "message": "is in the future",
+        "value": tomorrow,
+    }
+    assert errors["killed_children"] == {
+        "field": "killed_children",
+        "code": "more_than_total",
+        "params": {"kind": "killed", "total": 1},
+        "message": "is more than the total killed (1)",
+        "value": 4,
+    }
+    client.headers["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    french = {e["field"]: e for e in client.post("/api/v1/incidents", body).json()["errors"]}
+    assert french["occurred_on"]["code"] == "future_date"
+    assert french["occurred_on"]["message"] == "est dans le futur"
+    assert french["killed_children"]["message"] == "dépasse le total killed (1)"
+    assert not Incident.objects.exists()
+
+
+def test_one_coordinate_alone_is_refused_on_creation_and_on_a_change(api: Any) -> None:
+    client = api("monitor")
+    alone = client.post("/api/v1/incidents", {**BASE, "lat": 49.9, "lon": None})
+    assert alone.status_code == 422
+    assert [(e["field"], e["code"]) for e in alone.json()["errors"]] == [
+        ("lon", "coordinate_alone")
+    ]
+    iid = client.post("/api/v1/incidents", BASE).json()["id"]
+    changed = client.patch(f"/api/v1/incidents/{iid}", {"lat": 49.9})
+    assert changed.status_code == 422
+    assert [(e["field"], e["code"]) for e in changed.json()["errors"]] == [
+        ("lon", "coordinate_alone")
+    ]
+    both = client.patch(f"/api/v1/incidents/{iid}", {"lat": 49.9, "lon": 36.2})
+    assert both.status_code == 200, both.content
+    assert client.patch(f"/api/v1/incidents/{iid}", {"lon": 30.1}).status_code == 200
+    cleared = client.patch(f"/api/v1/incidents/{iid}", {"lat": None})
+    assert [(e["field"], e["code"]) for e in cleared.json()["errors"]] == [
+        ("lat", "coordinate_alone")
+    ]
+    assert Incident.objects.get(pk=iid).lat == 49.9

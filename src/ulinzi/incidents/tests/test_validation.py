@@ -92,3 +92,49 @@ def test_impossible_counts_are_refused(n: int) -> None:
         assert [p.field for p in exc.problems] == ["injured"]
     else:
         raise AssertionError(f"count {n} was accepted")
+
+
+def test_every_problem_is_a_code_of_the_catalogue_worded_where_it_is_shown() -> None:
+    from django.utils import translation
+
+    from ulinzi.common import problem_catalogue
+
+    bad = {
+        "domain": "gbv",
+        "country": "Ukraine",
+        "occurred_on": "1850-01-01",
+        "types": ["heavy_weapons"],
+        "lat": 91,
+        "lon": 10,
+        "killed": 100_001,
+        "injured": 2,
+        "injured_children": 3,
+        "narrative": "x" * 20_001,
+        "victims": [{"group": "martians", "kind": "killed", "count": 1}],
+        "colour": "red",
+    }
+    try:
+        validation.clean(bad, today=TODAY)
+    except InvalidInput as exc:
+        problems = exc.problems
+    else:
+        raise AssertionError("bad input was accepted")
+    assert {p.field: p.code for p in problems} == {
+        "colour": "unknown_field",
+        "types[0]": "type_of_other_domain",
+        "occurred_on": "before_1900",
+        "country": "country_code",
+        "narrative": "too_long",
+        "lat": "coordinate_range",
+        "killed": "count_too_high",
+        "victims": "victim_group",
+        "injured_children": "more_than_total",
+    }
+    assert all(p.code in problem_catalogue.CATALOGUE for p in problems)
+    worded = {p.field: p.message for p in problems}
+    assert worded["killed"] == "is more than 100,000; check the figure"
+    assert worded["lat"] == "must be a number between -90 and 90"
+    assert worded["types[0]"] == "is not a type of gbv (vocabulary gbv_type)"
+    assert worded["victims"] == ("[0] group 'martians' is not a code of vocabulary victim_group")
+    with translation.override("es"):
+        assert {p.field: p.message for p in problems}["occurred_on"] == "es anterior a 1900"

@@ -316,6 +316,64 @@ def test_other_mistakes_are_shown_on_their_field(
     assert not Incident.objects.exists()
 
 
+def _counting_rules(monkeypatch: Any) -> list[dict[str, Any]]:
+    """Each run of the incident rules (the real ones), with the data it was given."""
+    from ulinzi.incidents import validation
+
+    runs: list[dict[str, Any]] = []
+    clean = validation.clean
+
+    def counted(data: dict[str, Any], **kw: Any) -> dict[str, Any]:
+        runs.append(data)
+        return clean(data, **kw)
+
+    monkeypatch.setattr(validation, "clean", counted)
+    return runs
+
+
+@pytest.mark.parametrize(
+    ("changes", "saved"),
+    [({}, True), ({"occurred_on": "1850-01-01"}, False), ({"country": ""}, False)],
+)
+def test_the_form_applies_the_incident_rules_once(
+    demo_orgs: Any, monkeypatch: Any, changes: dict[str, Any], saved: bool
+) -> None:
+    """Whether the form is saved, refused by a rule or cannot be read."""
+    runs = _counting_rules(monkeypatch)
+    response = signed_in("monitor").post("/incidents/new/", form_data(**changes))
+    assert response.status_code == (302 if saved else 200)
+    assert len(runs) == 1
+    assert Incident.objects.exists() is saved
+
+
+def test_a_field_that_cannot_be_read_and_a_broken_rule_are_shown_together(
+    demo_orgs: Any,
+) -> None:
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    html = (
+        signed_in("monitor")
+        .post(
+            "/incidents/new/",
+            form_data(occurred_on=tomorrow, lat="12.5", lon="", injured="x", country=""),
+        )
+        .content.decode()
+    )
+    assert field_error(html, "occurred_on") == "This date is in the future."
+    assert field_error(html, "lon") == "Give both latitude and longitude, or neither."
+    assert field_error(html, "injured") == "Enter a whole number."
+    assert field_error(html, "country") == "This field is required."
+    assert not Incident.objects.exists()
+
+
+def test_editing_refuses_one_coordinate_alone(make_incident: Any) -> None:
+    incident = make_incident(lat=49.9, lon=36.2)
+    data = form_data(lat="49.9", lon="", version=incident.version)
+    html = signed_in("monitor").post(f"/incidents/{incident.id}/edit/", data).content.decode()
+    assert field_error(html, "lon") == "Give both latitude and longitude, or neither."
+    incident.refresh_from_db()
+    assert (incident.lat, incident.lon) == (49.9, 36.2)
+
+
 def test_a_member_of_two_organisations_chooses_one(demo_orgs: Any, user: Any) -> None:
     Membership.objects.create(user=user("monitor"), organisation=demo_orgs["amani"], role="monitor")
     client = signed_in("monitor")

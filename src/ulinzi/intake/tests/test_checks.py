@@ -85,7 +85,7 @@ def test_same_answers_as_validation_clean(data: dict[str, Any]) -> None:
     assert repr(got) == repr(want)
 
 
-def test_fast_path_takes_typical_rows() -> None:
+def test_fast_path_takes_typical_rows(monkeypatch: Any) -> None:
     checker = Checker()
     row = {
         "domain": "health_care_attack", "occurred_on": date(2024, 1, 2), "country": "UKR",
@@ -93,4 +93,10 @@ def test_fast_path_takes_typical_rows() -> None:
         "killed": 3, "killed_health_workers": 1, "lat": 49.9, "lon": 36.2,
         "cause": "armed_conflict", "source_id": "A-1", "narrative": " text ",
     }  # fmt: skip
-    assert checker._fast(dict(row)) == validation.clean(dict(row))
+    want = validation.clean(dict(row))
+
+    def slow(data: dict[str, Any], **kw: Any) -> dict[str, Any]:
+        raise AssertionError("a typical row went to validation.clean")
+
+    monkeypatch.setattr(validation, "clean", slow)
+    assert checker.clean(dict(row)) == want

@@ -135,7 +135,7 @@ def history_reason(reason: str) -> str:
 
 @register.filter
 def field_label(name: str) -> str:
-    from ulinzi.incidents.forms import field_labels
+    from ulinzi.incidents.forms.labels import field_labels
 
     return field_labels().get(name, name)
 
@@ -174,7 +174,7 @@ def change_value(value: Any, field: str) -> str:
 
 @register.filter
 def incident_counts(incident: Any) -> dict[str, Any]:
-    from ulinzi.incidents.forms import count_table
+    from ulinzi.incidents.forms.labels import count_table
 
     return count_table(incident)
 
