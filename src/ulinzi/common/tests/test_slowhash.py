@@ -165,6 +165,8 @@ def test_production_hashes_take_one_core_each(settings: Any) -> None:
     from ulinzi.intake.anonymous import receipts
 
     settings.ULINZI_RECEIPT_ARGON2 = {}
-    assert receipts._params() == (3, 65536, 1)  # RFC 9106 low-memory costs, one lane
+    # The costs a receipt's hash is made with, as written in it: RFC 9106 low-memory
+    # costs (64 MiB, 3 passes), one lane.
+    assert receipts.hash_code(receipts.generate()).split("$")[3] == "m=65536,t=3,p=1"
     params = BoundedArgon2PasswordHasher().params()
     assert (params.time_cost, params.memory_cost, params.parallelism) == (2, 102400, 1)
