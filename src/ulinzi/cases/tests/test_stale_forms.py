@@ -116,7 +116,7 @@ def test_a_stale_stage_change_keeps_the_stage_and_owner(
     _stale(
         answer,
         '<option value="investigation" selected>',
-        'name="owner" value="investigator"',
+        '<option value="investigator" selected>',
     )
     complaint.refresh_from_db()
     assert (complaint.stage, complaint.version) == ("assessment", 2)
@@ -129,7 +129,7 @@ def test_a_stale_assignment_keeps_the_owner(complaint: Complaint, api: Any, veri
         f"/cases/complaints/{complaint.pk}/act/",
         {"action": "assign", "owner": "investigator", "version": "1"},
     )
-    _stale(answer, 'name="owner" value="investigator" required')
+    _stale(answer, '<option value="investigator" selected>')
     assert Complaint.objects.get(pk=complaint.pk).version == 2
 
 
@@ -155,3 +155,23 @@ def test_a_stale_measure_status_keeps_the_choice(api: Any, case: Any, verified: 
     _stale(answer, '<option value="ended" selected>')
     measure = ProtectiveMeasure.objects.get(pk=mid)
     assert (measure.status, measure.version) == ("planned", 2)
+
+
+def test_a_stage_owner_is_chosen_from_the_people_who_may_own_it(
+    complaint: Complaint, verified: Any
+) -> None:
+    """The owner boxes list the organisation's coordinators and investigators by name;
+    nobody types a username, and nobody else is offered."""
+    from ulinzi.accounts.models import Membership, User
+
+    org = complaint.organisation
+    outsider = User.objects.create(username="outsider_monitor", first_name="Not", last_name="Here")
+    Membership.objects.create(user=outsider, organisation=org, role="monitor")
+    named = User.objects.get(username="investigator")
+    named.first_name, named.last_name = "Ines", "Vega"
+    named.save(update_fields=["first_name", "last_name"])
+    html = verified("coordinator").get(f"/cases/complaints/{complaint.pk}/").content.decode()
+    assert 'name="owner"' in html and '<input name="owner"' not in html
+    assert html.count('<option value="investigator">Ines Vega</option>') == 2  # move and assign
+    assert 'value="coordinator"' in html
+    assert "outsider_monitor" not in html

@@ -133,6 +133,7 @@ def _detail(request: HttpRequest, complaint_id: UUID, kept: Kept | None = None) 
             "c": complaint,
             "subject": subject,
             "periods": complaint.periods.select_related("owner"),
+            "handlers": stages.handlers(complaint.organisation_id),
             "now": timezone.now(),
             "stages": [
                 s

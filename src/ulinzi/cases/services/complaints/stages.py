@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,15 +55,24 @@ def current_period(complaint: Complaint) -> StagePeriod | None:
     return complaint.periods.filter(ended_at__isnull=True).order_by("-started_at", "-id").first()
 
 
+def handlers(organisation_id: int) -> QuerySet[User]:
+    """Who may own a stage of the organisation's complaints: its active coordinators
+    and investigators."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__role__in=list(policies.COMPLAINT_ROLES),
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def _handler(actor: Actor, organisation_id: int, username: str | None) -> User | None:
     if not username:
         return None
-    found = User.objects.filter(
-        username=username,
-        is_active=True,
-        memberships__organisation_id=organisation_id,
-        memberships__role__in=list(policies.COMPLAINT_ROLES),
-    ).first()
+    found = handlers(organisation_id).filter(username=username).first()
     if found is None:
         raise InvalidInput(
             [
