@@ -20,6 +20,11 @@ def null_not_recorded(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 def zero_not_recorded(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """Back to 0. On PostgreSQL the foreign keys are checked at once, so that no
+    deferred check of these updates is pending when the columns become NOT NULL again
+    in the same transaction ("pending trigger events")."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     fact = apps.get_model("incidents", "IncidentFact")
     for name in (*KINDS, *(f"people_{g}" for g in GROUPS)):
         fact.objects.filter(**{f"{name}__isnull": True}).update(**{name: 0})
