@@ -1,9 +1,9 @@
 """Bulk-generated incidents for tests and the analysis benchmark: every domain, types
-and resources (with their :class:`IncidentTerm` rows), places with P-codes and points,
-all statuses including duplicates and rejected reports. Deterministic for a seed.
+and resources, places with P-codes and points, all statuses including duplicates and
+rejected reports. Deterministic for a seed.
 
-Written straight with ``bulk_create`` in batches (no history, no audit): it is test and
-benchmark data, not a way to record incidents.
+Written in batches by :func:`ulinzi.incidents.writes.insert` (codes and counting copy,
+no history, no audit): it is test and benchmark data, not a way to record incidents.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.db import transaction
 
 from ulinzi.accounts.models import Organisation
 from ulinzi.geo.countries import admin1
-from ulinzi.incidents import facts
-from ulinzi.incidents.models import Incident, IncidentTerm
+from ulinzi.incidents import writes
+from ulinzi.incidents.models import Incident
 from ulinzi.vocab import registry
 
 # Approximate centres (lat, lon) of countries where attacks are recorded.
@@ -89,8 +89,8 @@ def _count(rng: random.Random, weights: Sequence[int]) -> int | None:
 
 def incidents(
     n: int, organisations: Sequence[Organisation], options: Options | None = None
-) -> Iterator[tuple[Incident, list[IncidentTerm]]]:
-    """``n`` unsaved incidents with their term rows, spread over the organisations."""
+) -> Iterator[Incident]:
+    """``n`` unsaved incidents, spread over the organisations."""
     o = options or Options()
     rng = random.Random(o.seed)
     domains = registry.get("domain").codes()
@@ -141,11 +141,7 @@ def incidents(
         )
         if incident.admin1_pcode and not incident.admin1_name and area:
             incident.admin1_name = area.name
-        terms = [IncidentTerm(incident=incident, kind="type", code=c) for c in incident.types]
-        terms += [
-            IncidentTerm(incident=incident, kind="resource", code=c) for c in incident.resources
-        ]
-        yield incident, terms
+        yield incident
 
 
 def bulk_load(
@@ -158,23 +154,18 @@ def bulk_load(
     """Write ``n`` generated incidents in batches; returns how many were written."""
     written = 0
     pending: list[Incident] = []
-    pending_terms: list[IncidentTerm] = []
 
     def flush() -> None:
         nonlocal written
         with transaction.atomic():
-            Incident.objects.bulk_create(pending)
-            IncidentTerm.objects.bulk_create(pending_terms)
-            facts.write_instances(pending)
+            writes.insert(pending)
         written += len(pending)
         pending.clear()
-        pending_terms.clear()
         if progress:
             progress(written)
 
-    for incident, terms in incidents(n, organisations, options):
+    for incident in incidents(n, organisations, options):
         pending.append(incident)
-        pending_terms.extend(terms)
         if len(pending) >= batch:
             flush()
     if pending:

@@ -21,11 +21,11 @@ def _fill_facts(sender: AppConfig, using: str = "default", **kwargs: Any) -> Non
 
 def _refresh_fact(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     """Any ``save()`` of an incident rewrites its counting copy in the same transaction
-    (bulk writes call :func:`ulinzi.incidents.facts.refresh` themselves)."""
-    from ulinzi.incidents import facts
+    (writes without model objects count in :mod:`ulinzi.incidents.writes` themselves)."""
+    from ulinzi.incidents import writes
 
     if not raw:
-        facts.refresh([instance.pk])
+        writes.count([instance.pk])
 
 
 class IncidentsConfig(AppConfig):

@@ -7,8 +7,9 @@ a test fails when a vocabulary code has no number. Countries are their three let
 as a base-26 number; areas are a 63-bit hash of P-code and name, kept in :class:`FactArea`.
 People harmed are copied as recorded: a count no source records is NULL, never 0.
 
-Every write of incidents calls :func:`refresh` with the ids it touched, inside its own
-transaction, so the copy commits or rolls back with the incidents.
+Every write of incidents goes through :mod:`ulinzi.incidents.writes`, which writes the
+copy of what it touched inside the same transaction, so the copy commits or rolls back
+with the incidents.
 """
 
 from __future__ import annotations
@@ -196,17 +197,18 @@ def refresh(ids: Iterable[Any]) -> int:
 
 def write(rows: Iterable[dict[str, Any]]) -> int:
     """Insert the facts of incidents that have none yet."""
-    facts = []
-    areas: dict[int, FactArea] = {}
-    for row in rows:
-        fact, (key, pcode, area_name) = build(row)
-        facts.append(fact)
-        if key and key not in areas:
-            areas[key] = FactArea(key=key, pcode=pcode, name=area_name)
-    if areas:
-        FactArea.objects.bulk_create(list(areas.values()), ignore_conflicts=True)
-    IncidentFact.objects.bulk_create(facts, batch_size=_limit() // 2)
-    return len(facts)
+    built = [build(row) for row in rows]
+    add_areas(area for _, area in built)
+    IncidentFact.objects.bulk_create([fact for fact, _ in built], batch_size=_limit() // 2)
+    return len(built)
+
+
+def add_areas(areas: Iterable[tuple[int, str, str]]) -> None:
+    """Record the areas (key, P-code, name) of facts about to be written; known ones
+    are left as they are."""
+    new = {key: FactArea(key=key, pcode=p, name=n) for key, p, n in areas if key}
+    if new:
+        FactArea.objects.bulk_create(list(new.values()), ignore_conflicts=True)
 
 
 def _pages(size: int) -> Iterator[list[dict[str, Any]]]:
@@ -252,8 +254,3 @@ def differences(limit: int = 20) -> list[str]:
     orphans = IncidentFact.objects.exclude(incident_id__in=Incident.objects.values("pk"))
     problems.extend(f"fact {pk}: no incident" for pk in orphans.values_list("pk", flat=True)[:5])
     return problems[:limit]
-
-
-def write_instances(incidents: Iterable[Incident]) -> int:
-    """Insert the facts of incidents just created in bulk (from the objects in hand)."""
-    return write({name: getattr(i, name) for name in SOURCE_FIELDS} for i in incidents)

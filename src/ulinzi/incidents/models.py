@@ -141,8 +141,8 @@ class IncidentTerm(models.Model):
     """One type or resource code of an incident, for filtering and aggregation.
 
     ``Incident.types`` and ``Incident.resources`` are what the API returns; these rows
-    mirror them (written by the service layer only) so both databases can filter and
-    group by code with plain joins.
+    mirror them (written by :mod:`ulinzi.incidents.writes` only, with the incident) so
+    both databases can filter and group by code with plain joins.
     """
 
     class Kind(models.TextChoices):
@@ -195,8 +195,10 @@ class IncidentFact(models.Model):
     groups by as a small integer (see :mod:`ulinzi.incidents.facts`), types and resources
     as bit masks, people harmed as plain sums (NULL where not recorded).
 
-    Written only by :func:`ulinzi.incidents.facts.refresh`, which every write path of
-    incidents calls in its transaction; ``ulinzi facts check`` compares it with the
+    Values come from :func:`ulinzi.incidents.facts.fact_values` alone. Written by
+    :mod:`ulinzi.incidents.writes` in the transaction of each write of incidents (and
+    by any ``save()`` of an incident, :mod:`ulinzi.incidents.apps`); rebuilt whole by
+    :func:`ulinzi.incidents.facts.rebuild`. ``ulinzi facts check`` compares it with the
     incidents."""
 
     incident = models.OneToOneField(

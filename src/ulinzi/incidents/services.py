@@ -1,13 +1,13 @@
-"""Writes to incidents: create (idempotent), change, verify, reject. Every write is
-validated by :mod:`ulinzi.incidents.validation` and leaves a line in the history; every
-change to a recorded incident goes through :func:`_commit`, on the row as it is now,
-locked (:mod:`ulinzi.common.versioning`)."""
+"""Writes to incidents by a person (API and forms): create (idempotent), change, verify,
+reject. Every write is validated by :mod:`ulinzi.incidents.validation`, made on the row
+as it is now, locked (:mod:`ulinzi.common.versioning`), and written by
+:mod:`ulinzi.incidents.writes` (row, codes, history line, counting copy)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,43 +19,12 @@ from ulinzi.accounts.models import Organisation
 from ulinzi.audit import services as audit
 from ulinzi.common import versioning
 from ulinzi.common.problems import Conflict, FieldProblem, InvalidInput, NotAllowed
-from ulinzi.incidents import policies, validation
-from ulinzi.incidents.models import Incident, IncidentChange, IncidentTerm, Status
-
-# Fields whose values the history never keeps (only that they were set or changed).
-SENSITIVE = ("narrative",)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+from ulinzi.incidents import policies, validation, writes
+from ulinzi.incidents.models import Incident, Status
 
 
 def _snapshot(incident: Incident) -> dict[str, Any]:
     return {name: getattr(incident, name) for name in validation.EDITABLE_FIELDS}
-
-
-def sync_terms(incident: Incident) -> None:
-    """Mirror ``types`` and ``resources`` into :class:`IncidentTerm` rows."""
-    IncidentTerm.objects.filter(incident=incident).delete()
-    IncidentTerm.objects.bulk_create(
-        [IncidentTerm(incident=incident, kind="type", code=c) for c in incident.types]
-        + [IncidentTerm(incident=incident, kind="resource", code=c) for c in incident.resources]
-    )
-
-
-def _history(
-    actor: Actor, incident: Incident, action: str, changes: dict[str, Any], reason: str = ""
-) -> None:
-    IncidentChange.objects.create(
-        incident=incident,
-        user=actor.user,
-        username=actor.user.username if actor.user else "",
-        action=action,
-        changes=changes,
-        reason=reason,
-    )
 
 
 def _replayed(actor: Actor, org: Organisation, source_id: str) -> Incident | None:
@@ -100,14 +69,7 @@ def create(
     incident.raw_source = raw_source
     try:
         with transaction.atomic():
-            incident.save()
-            sync_terms(incident)
-            changes = {
-                k: [None, "(set)" if k in SENSITIVE else _jsonable(v)]
-                for k, v in cleaned.items()
-                if v not in (None, "", [])
-            }
-            _history(actor, incident, "created", changes)
+            writes.create(incident, user=actor.user, changes=writes.given(cleaned))
     except IntegrityError:
         # A concurrent submission with the same source id won the race.
         existing = _replayed(actor, org, source_id) if source_id else None
@@ -115,18 +77,6 @@ def create(
             raise
         return existing, False
     return incident, True
-
-
-def _commit(
-    actor: Actor, incident: Incident, action: str, changes: dict[str, Any], reason: str = ""
-) -> None:
-    """The one write of a change to a recorded incident (inside the transaction that
-    locked it): its next version, the row, its terms when types or resources changed, a
-    line of history. Its counting copy follows from the save."""
-    versioning.save(incident)
-    if "types" in changes or "resources" in changes:
-        sync_terms(incident)
-    _history(actor, incident, action, changes, reason)
 
 
 def update(
@@ -148,11 +98,7 @@ def update(
         for name, value in cleaned.items():
             if before.get(name) != value:
                 setattr(incident, name, value)
-                changes[name] = (
-                    ["(hidden)", "(changed)"]
-                    if name in SENSITIVE
-                    else [_jsonable(before.get(name)), _jsonable(value)]
-                )
+                changes[name] = writes.shown(name, before.get(name), value)
         if not changes:
             return incident
         if (
@@ -168,7 +114,7 @@ def update(
             raise InvalidInput(
                 [FieldProblem("source_id", "another incident of your organisation has it")]
             )
-        _commit(actor, incident, "updated", changes)
+        writes.commit(incident, writes.UPDATED, changes, user=actor.user)
     return incident
 
 
@@ -205,7 +151,7 @@ def verify(
         incident.status_reason = note
         incident.verified_by = actor.user
         incident.verified_at = timezone.now()
-        _commit(actor, incident, "verified", changes, note)
+        writes.commit(incident, writes.VERIFIED, changes, user=actor.user, reason=note)
     return incident
 
 
@@ -226,7 +172,7 @@ def reject(
         changes = {"status": [incident.status, Status.REJECTED]}
         incident.status = Status.REJECTED
         incident.status_reason = reason
-        _commit(actor, incident, "rejected", changes, reason)
+        writes.commit(incident, writes.REJECTED, changes, user=actor.user, reason=reason)
     return incident
 
 

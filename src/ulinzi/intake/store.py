@@ -4,30 +4,23 @@ transaction, so a batch is either wholly written (and counted) or not at all."""
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from ulinzi.incidents import facts, services
-from ulinzi.incidents.models import Incident, IncidentChange
+from ulinzi.incidents import writes
+from ulinzi.incidents.models import Incident
+from ulinzi.incidents.writes import Built
 from ulinzi.intake import rejects as rejectlog
-from ulinzi.intake.bulk import Built, IncidentWriter
 from ulinzi.intake.models import ImportRun
 
-SENSITIVE = ("narrative",)
 RETRIES = 3
 HELD_SAMPLES = 50
 MANY_FIELDS = 3  # at least this many, and half the fields the row gives, are "many"
-KEPT_WHOLE = "(previous version kept)"
-SKIPPED_IN_PREVIOUS = frozenset({"id", "organisation"})
 
 
 @dataclass
@@ -45,7 +38,7 @@ class Held:
 
 
 def _short(value: Any) -> str:
-    text = "" if value is None else str(_jsonable(value))
+    text = "" if value is None else str(writes.jsonable(value))
     return text if len(text) <= 60 else text[:59] + "…"
 
 
@@ -94,14 +87,6 @@ class Counts:
         )
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):  # datetimes too
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
-
-
 def _in_limit() -> int:
     if connection.vendor == "sqlite":
         import sqlite3
@@ -131,9 +116,9 @@ class Store:
         self.apply_changes = apply_changes
         self.run = run
         self.raw_of = raw_of
-        self.writer = IncidentWriter(organisation_id, dataset)
+        self.writer = writes.BulkWriter(organisation_id, dataset)
         self.in_limit = _in_limit()
-        self.created_change = json.dumps({"imported": [None, label]}, ensure_ascii=False)
+        self.label = label
 
     def _existing(self, batch: Sequence[Pending]) -> dict[str, dict[str, Any]]:
         names: set[str] = set()
@@ -203,13 +188,11 @@ class Store:
         thread, while an earlier batch is being written; rows found to exist already
         are compared instead, and their built values dropped."""
         items = []
-        history = []
         for item in batch:
             item.raw = self.raw_of(item.source)
             item.cleaned["source_id"] = item.source_id
-            items.append((item.cleaned, item.raw))
-            history.append(self.created_change[:-1] + f', "row": [null, {item.row}]}}')
-        built = self.writer.rows(items, timezone.now(), history)
+            items.append((item.cleaned, item.raw, item.row))
+        built = self.writer.rows(items, timezone.now(), self.label)
         for item, values in zip(batch, built, strict=True):
             item.built = values
 
@@ -219,6 +202,7 @@ class Store:
             return got
         existing = self._existing(batch)
         new: list[Built] = []
+        revisions: list[writes.Revision] = []
         for item in batch:
             before = existing.get(item.source_id)
             if before is None:
@@ -237,10 +221,11 @@ class Store:
                     got.held_samples.append(Held(item.row, item.source_id, _shown_diff(changes)))
                 continue
             got.updated += 1
-            if not dry_run:
-                self._update(before["pk"], item, raw, changes)
+            revisions.append(self._revision(before["pk"], item, changes))
         if new and not dry_run:
             self.writer.insert(new)
+        if revisions and not dry_run:
+            writes.revise(revisions)
         return got
 
     @staticmethod
@@ -268,44 +253,19 @@ class Store:
             changes["raw_source"] = (before.get("raw_source"), raw)
         return changes
 
-    def _update(self, pk: Any, item: Pending, raw: dict[str, Any], changes: dict[str, Any]) -> None:
-        values = {name: new for name, (_, new) in changes.items()}
-        values["updated_at"] = timezone.now()
-        previous = _whole(pk)
-        Incident.objects.filter(pk=pk).update(**values, version=F("version") + 1)
-        if "types" in changes or "resources" in changes:
-            incident = Incident.objects.only("pk", "types", "resources").get(pk=pk)
-            services.sync_terms(incident)
-        facts.refresh([pk])
-        shown = {
-            name: list(pair) if name != "raw_source" else [KEPT_WHOLE, f"row {item.row}"]
-            for name, pair in _shown_diff(changes).items()
-        }
-        IncidentChange.objects.create(
-            incident_id=pk,
-            action="imported",
+    @staticmethod
+    def _revision(pk: Any, item: Pending, changes: dict[str, Any]) -> writes.Revision:
+        shown = {name: list(pair) for name, pair in _shown_diff(changes).items()}
+        if "raw_source" in shown:
+            shown["raw_source"] = writes.source_replaced(item.row)
+        return writes.Revision(
+            pk=pk,
+            values={name: new for name, (_, new) in changes.items()},
             changes=shown,
             reason=f"re-import, row {item.row}",
-            previous=previous,
         )
 
 
 def _shown_diff(changes: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """Old → new per field as history and previews show it: sensitive fields only as
-    changed, the source row as replaced."""
-    out: dict[str, tuple[Any, Any]] = {}
-    for name, (old, new) in changes.items():
-        if name in SENSITIVE:
-            out[name] = ("(hidden)", "(changed)")
-        elif name == "raw_source":
-            out[name] = ("(source row)", "(new source row)")
-        else:
-            out[name] = (_jsonable(old), _jsonable(new))
-    return out
-
-
-def _whole(pk: Any) -> dict[str, Any]:
-    """Every field of the record as it is now, as JSON (kept, encrypted, in its history)."""
-    names = [f.attname for f in Incident._meta.concrete_fields if f.name not in SKIPPED_IN_PREVIOUS]
-    row = Incident.objects.filter(pk=pk).values(*names).get()
-    return {name: _jsonable(value) for name, value in row.items()}
+    """Old → new per field as history and previews show it."""
+    return {name: tuple(writes.shown(name, old, new)) for name, (old, new) in changes.items()}

@@ -17,13 +17,12 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from ulinzi.analysis.linkage import backends, certainty, loading, pipeline, review
 from ulinzi.analysis.linkage.models import ClusterMember, LinkRun, ReviewPair
-from ulinzi.incidents import facts
-from ulinzi.incidents.models import Incident, IncidentChange, Status
+from ulinzi.incidents import writes
+from ulinzi.incidents.models import Incident, Status
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -203,7 +202,6 @@ def apply_clusters(
         canon = _choose_canonical(group, info)
         for m in group:
             canonical_of[m] = canon
-    now = timezone.now()
     upserts: list[ClusterMember] = []
     own_of: dict[str, str] = {}
     deletes: list[str] = []
@@ -267,7 +265,7 @@ def apply_clusters(
         unique_fields=["incident"],
         update_fields=["canonical", "run", "prior_status", "own_certainty", "linked_at"],
     )
-    _write_changes(run, info, now)
+    _write_changes(run, info)
     return linked, unlinked
 
 
@@ -280,36 +278,20 @@ def _set(item: _Info, name: str, value: str) -> None:
     setattr(item, name, value)
 
 
-def _write_changes(run: LinkRun | None, info: dict[str, _Info], now: Any) -> None:
+def _write_changes(run: LinkRun | None, info: dict[str, _Info]) -> None:
+    """Set the status and certainty linkage changed (no incident is loaded) and write
+    their history lines and counting copy through the one writer."""
     changed = {uid: item for uid, item in info.items() if item.changes}
     if not changed:
         return
-    incidents = [i for chunk in chunks(changed) for i in Incident.objects.filter(pk__in=chunk)]
-    for incident in incidents:
-        item = changed[str(incident.pk)]
-        incident.status = item.status
-        incident.certainty = item.certainty
-        incident.updated_at = now
-        incident.version = F("version") + 1  # type: ignore[assignment]
-    Incident.objects.bulk_update(
-        incidents, ["status", "certainty", "updated_at", "version"], batch_size=BATCH
-    )
-    facts.refresh([i.pk for i in incidents])
     user = run.started_by if run else None
-    history = []
+    lines = []
     for uid, item in changed.items():
-        action = "unlinked" if item.changes.get("canonical", [None, 1])[1] is None else "linked"
+        unlinked = item.changes.get("canonical", [None, 1])[1] is None
+        action = writes.UNLINKED if unlinked else writes.LINKED
         reason = f"linkage run {run.pk}" if run else "review decision"
         if "sources" in item.changes:
             reason += "; certainty from independent sources (SSA rule)"
-        history.append(
-            IncidentChange(
-                incident_id=uid,
-                user=user,
-                username=user.username if user else "",
-                action=action,
-                changes=item.changes,
-                reason=reason,
-            )
-        )
-    IncidentChange.objects.bulk_create(history, batch_size=BATCH)
+        lines.append(writes.line(uid, action, item.changes, user=user, reason=reason))
+    columns = {uid: {"status": i.status, "certainty": i.certainty} for uid, i in changed.items()}
+    writes.set_columns(columns, lines)

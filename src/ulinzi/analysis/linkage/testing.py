@@ -9,7 +9,7 @@ import pandas as pd
 from ulinzi.accounts import services as accounts
 from ulinzi.accounts.models import Organisation
 from ulinzi.analysis.linkage import synthetic
-from ulinzi.incidents import facts
+from ulinzi.incidents import writes
 from ulinzi.incidents.models import Incident
 
 
@@ -62,8 +62,7 @@ def load_synthetic(
         )
         incidents.append(incident)
         truth[str(incident.id)] = int(row["true_id"])
-    Incident.objects.bulk_create(incidents, batch_size=500)
-    facts.write_instances(incidents)
+    writes.insert(incidents)
     return truth
 
 
