@@ -166,7 +166,7 @@ def _worker(path: Path, out: Path, changed: Path | None = None) -> None:
     }
     if changed is not None:
         wall, cpu = time.perf_counter(), time.process_time()
-        again = run_import(path=changed, organisation="bench", progress=False, apply_changes=True)
+        again = run_import(organisation=bench, path=changed, progress=False, apply_changes=True)
         figures["reimport_wall"] = time.perf_counter() - wall
         figures["reimport_cpu"] = time.process_time() - cpu
         figures["reimport_updated"] = again.updated

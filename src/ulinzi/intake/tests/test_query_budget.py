@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ulinzi.incidents import facts
 from ulinzi.incidents.models import IncidentChange
-from ulinzi.intake.imports import run_import
+from ulinzi.intake.services import run_import
 
 from .conftest import HXL_HEADER, hxl_rows
 
@@ -27,11 +27,11 @@ NEW_BATCH = 24
 CHANGED_BATCH = 28
 
 
-def _queries(path: Any, rows: int) -> int:
+def _queries(org: Any, path: Any, rows: int) -> int:
     with CaptureQueriesContext(connection) as seen:
         result = run_import(
             path=path,
-            organisation="partner",
+            organisation=org,
             domain="health_care_attack",
             batch_size=rows,
             progress=False,
@@ -44,7 +44,7 @@ def _queries(path: Any, rows: int) -> int:
 def test_a_batch_of_new_rows_costs_the_same_queries_at_any_size(
     org: Any, write_csv: Any, rows: int
 ) -> None:
-    count = _queries(write_csv("new.csv", [*HXL_HEADER, *hxl_rows(rows)]), rows)
+    count = _queries(org, write_csv("new.csv", [*HXL_HEADER, *hxl_rows(rows)]), rows)
     assert count <= NEW_BATCH
 
 
@@ -53,12 +53,12 @@ def test_a_batch_of_changed_rows_costs_one_query_more_per_row(
     org: Any, write_csv: Any, rows: int
 ) -> None:
     data = hxl_rows(rows)
-    _queries(write_csv("v1.csv", [*HXL_HEADER, *data]), rows)
+    _queries(org, write_csv("v1.csv", [*HXL_HEADER, *data]), rows)
     for row in data:
         row[5] = 9  # killed
         row[4] = "militarization"  # types
         row[7] += " Corrected."
-    count = _queries(write_csv("v2.csv", [*HXL_HEADER, *data]), rows)
+    count = _queries(org, write_csv("v2.csv", [*HXL_HEADER, *data]), rows)
     assert count <= CHANGED_BATCH + rows
     # Each changed row kept its previous version and its counting copy is in step.
     assert IncidentChange.objects.exclude(previous=None).count() == rows
