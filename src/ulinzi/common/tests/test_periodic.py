@@ -33,7 +33,7 @@ def test_the_periodic_task_notifies_overdue_referrals_and_stages(demo_orgs: Any)
     queued = DBTaskResult.objects.get(task_path__endswith="alerts_tick", status="READY")
     queued.claim("test-worker")  # what the worker does with it
     context = TaskContext(task_result=queued.task_result)  # type: ignore[arg-type]
-    report = queued.task.call(context)
+    report: dict[str, int] = queued.task.call(context)  # type: ignore[call-arg, arg-type, assignment]
     assert report["overdue_referrals"] > 0 and report["overdue_complaint_stages"] > 0
 
     assert Notification.objects.filter(kind="referral_overdue").exists()
