@@ -25,7 +25,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ulinzi.accounts.access import Actor, actor_for
+from ulinzi.accounts.access import Actor, of_request
 from ulinzi.accounts.models import ApiToken, User, hash_token
 from ulinzi.accounts.roles import Role
 
@@ -103,7 +103,7 @@ def two_factor_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if required_for(actor_for(request.user)) and not session_verified(request):
+        if required_for(of_request(request)) and not session_verified(request):
             assert isinstance(request.user, User)
             target = "twofactor:verify" if confirmed_device(request.user) else "twofactor:setup"
             return redirect(reverse(target) + "?" + urlencode({"next": request.get_full_path()}))

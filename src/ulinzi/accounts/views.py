@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ulinzi.accounts import policies, services
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.accounts.models import Membership, Organisation, SharingAgreement
 from ulinzi.accounts.roles import Role
 from ulinzi.common.problems import InvalidInput
@@ -22,7 +22,7 @@ from ulinzi.vocab import registry
 
 @login_required
 def organisation_admin(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     orgs = Organisation.objects.filter(pk__in=policies.administered(who))
     if not orgs:
         return forbidden(request)

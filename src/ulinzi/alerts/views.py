@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ulinzi.accounts.access import Actor, actor_for
+from ulinzi.accounts.access import Actor, of_request
 from ulinzi.accounts.models import Organisation
 from ulinzi.alerts import policies, selectors, services
 from ulinzi.alerts.models import Acknowledgement, Alert, DeliveryState, Severity
@@ -44,7 +44,7 @@ def _errors(exc: InvalidInput) -> dict[str, str]:
 
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_receive(who):
         return forbidden(request, _("Your roles do not receive alerts."))
     return render(
@@ -73,7 +73,7 @@ def _form_data(request: HttpRequest, who: Actor) -> tuple[dict[str, Any], str]:
 
 @login_required
 def alert_create(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_raise(who):
         return forbidden(request, _("Only monitors and coordinators raise alerts."))
     orgs = Organisation.objects.filter(pk__in=policies.raising_orgs(who))
@@ -119,7 +119,7 @@ def alert_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     alert = _get(who, alert_id)
     board = selectors.board(who, alert) if policies.can_view_board(who, alert) else None
     mine = services.recipient_subscriptions(who, alert)
@@ -148,7 +148,7 @@ def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def alert_acknowledge(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     alert = _get(who, alert_id)
     try:
         services.acknowledge(actor=who, alert=alert, via=Acknowledgement.Via.INBOX)
@@ -161,7 +161,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def alert_cancel(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     alert = _get(who, alert_id)
     try:
         services.cancel_alert(actor=who, alert=alert, version=versioning.posted(request))
@@ -176,7 +176,7 @@ def alert_cancel(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_receive(who):
         return forbidden(request, _("Your roles do not receive alerts."))
     return render(
@@ -192,7 +192,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def alert_map(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_receive(who):
         return forbidden(request, _("Your roles do not receive alerts."))
     alerts = list(selectors.active(who).order_by("-severity_rank", "-created_at")[:500])
@@ -224,7 +224,7 @@ def alert_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def subscription_list(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_receive(who):
         return forbidden(request, _("Your roles do not receive alerts."))
     orgs = Organisation.objects.filter(pk__in=policies.subscription_orgs(who)).exclude(
@@ -266,7 +266,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def subscription_toggle(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     try:
         sub = selectors.subscription(who, subscription_id)
         services.set_subscription_active(actor=who, subscription=sub, active=not sub.active)

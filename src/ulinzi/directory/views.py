@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
 from ulinzi.directory import policies, selectors, services
@@ -21,7 +21,7 @@ from ulinzi.web import pickers
 
 @login_required
 def pathway(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_read(who):
         return forbidden(request, _("Your account has no role in an organisation."))
     need = request.GET.get("need") or None
@@ -54,7 +54,7 @@ def pathway(request: HttpRequest) -> HttpResponse:
 
 def _service(request: HttpRequest, service_id: UUID) -> Service:
     try:
-        return selectors.get(actor_for(request.user), service_id)
+        return selectors.get(of_request(request), service_id)
     except (NotFound, NotAllowed) as exc:
         raise Http404(str(exc)) from exc
 
@@ -65,13 +65,13 @@ def detail(request: HttpRequest, service_id: UUID) -> HttpResponse:
     return render(
         request,
         "directory/detail.html",
-        {"service": service, "can_edit": policies.can_edit(actor_for(request.user), service)},
+        {"service": service, "can_edit": policies.can_edit(of_request(request), service)},
     )
 
 
 @login_required
 def publish(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_publish(who):
         return forbidden(request, _("Only admins and coordinators publish services."))
     form = ServiceForm(request.POST or None)
@@ -89,7 +89,7 @@ def publish(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def edit(request: HttpRequest, service_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     service = _service(request, service_id)
     if not policies.can_edit(who, service):
         return forbidden(request, _("Only the publishing organisation edits this service."))

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ulinzi.accounts.access import Actor, actor_for
+from ulinzi.accounts.access import Actor, of_request
 from ulinzi.accounts.models import Organisation
 from ulinzi.audit import services as audit
 from ulinzi.common.problems import NotAllowed, NotFound
@@ -37,7 +37,7 @@ def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
 
 
 def _run_or_refuse(request: HttpRequest, run_id: int) -> tuple[Actor, ImportRun]:
-    who = actor_for(request.user)
+    who = of_request(request)
     try:
         return who, selectors.run(who, run_id)
     except NotFound as exc:
@@ -48,7 +48,7 @@ def _run_or_refuse(request: HttpRequest, run_id: int) -> tuple[Actor, ImportRun]
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     """The upload form and recent runs; a posted file gets its preview."""
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_import(who):
         return _forbidden(request)
     orgs = list(Organisation.objects.filter(pk__in=policies.import_orgs(who)).order_by("code"))
@@ -85,7 +85,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_import(who):
         return _forbidden(request)
     try:
@@ -108,7 +108,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def discard(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_import(who):
         return _forbidden(request)
     try:

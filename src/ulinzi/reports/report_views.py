@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.common.problems import FieldProblem, InvalidInput
 from ulinzi.common.views import forbidden
 from ulinzi.incidents.selectors import IncidentFilters
@@ -70,7 +70,7 @@ def _respond(
 
 @login_required
 def situation_report(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_view_reports(who):
         return forbidden(request, _("Exports and reports are for coordinators and analysts."))
     filters = _filters(request)
@@ -93,7 +93,7 @@ def situation_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mrm(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_view_reports(who):
         return forbidden(request, _("Exports and reports are for coordinators and analysts."))
     try:
@@ -128,7 +128,7 @@ def mrm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ssa(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_view_reports(who):
         return forbidden(request, _("Exports and reports are for coordinators and analysts."))
     filters = _filters(request)

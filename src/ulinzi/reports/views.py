@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.common import encrypted_files
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 from ulinzi.common.views import forbidden
@@ -23,14 +23,14 @@ from ulinzi.reports.models import Export
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    if not policies.can_view_reports(actor_for(request.user)):
+    if not policies.can_view_reports(of_request(request)):
         return forbidden(request, _("Exports and reports are for coordinators and analysts."))
     return render(request, "reports/index.html")
 
 
 @login_required
 def export_form(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_export(who):
         return forbidden(request, _("Exports and reports are for coordinators and analysts."))
     form = ExportForm(request.POST or None, initial={"level": "public", "format": "hxl"})
@@ -110,7 +110,7 @@ def _filter_words(filters: dict[str, str]) -> list[tuple[str, str]]:
 
 def _own_export(request: HttpRequest, export_id: UUID) -> Export:
     record = Export.objects.filter(pk=export_id).first()
-    if record is None or not policies.can_download(actor_for(request.user), record.created_by_id):
+    if record is None or not policies.can_download(of_request(request), record.created_by_id):
         raise Http404(_("No such export."))
     return record
 

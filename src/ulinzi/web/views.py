@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ulinzi.accounts import lockout, twofactor
 from ulinzi.accounts import services as accounts
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.accounts.models import User
 from ulinzi.audit import selectors as audit
 from ulinzi.audit.filters import (
@@ -68,7 +68,7 @@ def landing(roles: set[str]) -> str:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect(landing(actor_for(request.user).all_roles()))
+    return redirect(landing(of_request(request).all_roles()))
 
 
 @login_required
@@ -100,7 +100,7 @@ AUDIT_PAGE_SIZE = 100
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     try:
-        events = audit.events_for(actor_for(request.user))
+        events = audit.events_for(of_request(request))
     except NotAllowed:
         return forbidden(request)
     actions = sorted(set(events.order_by().values_list("action", flat=True).distinct()))
@@ -123,7 +123,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         )
         for e in page
     ]
-    users = sorted(set(audit.members_for(actor_for(request.user))))
+    users = sorted(set(audit.members_for(of_request(request))))
     return render(
         request,
         "web/audit.html",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ulinzi.accounts.access import Actor, actor_for
+from ulinzi.accounts.access import Actor, of_request
 from ulinzi.accounts.models import Organisation
 from ulinzi.alerts.deconfliction import conf, policies, selectors
 from ulinzi.alerts.deconfliction.models import Movement, Site, SiteType
@@ -52,7 +52,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _overview(request: HttpRequest, kept: Kept | None = None) -> HttpResponse:
     """The overview as it is now; ``kept``: what the coordinator chose and typed in a
     stale send."""
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_use(who):
         return forbidden(request, _("Your roles give no access to deconfliction."))
     context = _base(who)
@@ -79,7 +79,7 @@ def _overview(request: HttpRequest, kept: Kept | None = None) -> HttpResponse:
 
 @login_required
 def site_create(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.registering_orgs(who):
         return forbidden(request, _("Only humanitarian organisations register sites."))
     data: dict[str, Any] = {"valid_from": timezone.now().date().isoformat()}
@@ -104,7 +104,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def movement_create(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.registering_orgs(who):
         return forbidden(request, _("Only humanitarian organisations register movements."))
     data: dict[str, Any] = {"vehicles": 1, "people": 0}
@@ -154,7 +154,7 @@ def site_detail(request: HttpRequest, site_id: UUID) -> HttpResponse:
 
 def _site_page(request: HttpRequest, site_id: UUID, kept: Kept | None = None) -> HttpResponse:
     """The site as it is now; ``kept``: the removal reason typed in a stale submit."""
-    who = actor_for(request.user)
+    who = of_request(request)
     site = visible_or_404(selectors.site, who, site_id)
     context = _base(who)
     context.update(
@@ -170,7 +170,7 @@ def _site_page(request: HttpRequest, site_id: UUID, kept: Kept | None = None) ->
 
 @login_required
 def movement_detail(request: HttpRequest, movement_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     movement = visible_or_404(selectors.movement, who, movement_id)
     context = _base(who)
     context.update(
@@ -183,7 +183,7 @@ def movement_detail(request: HttpRequest, movement_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     site = visible_or_404(selectors.site, who, site_id)
     again = Again(lambda kept: _site_page(request, site_id, kept), {"reason": _("Reason")})
     if request.POST.get("send"):
@@ -217,7 +217,7 @@ def site_removal(request: HttpRequest, site_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def send(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.cells(who):
         return forbidden(request, _("Only coordinators send notifications."))
     return act_and_redirect(
@@ -254,7 +254,7 @@ def send(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def party_inbox(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.focal_parties(who):
         return forbidden(request, _("Only party focal points have a notification inbox."))
     notifications = selectors.notifications(who).filter(party_id__in=policies.focal_parties(who))
@@ -273,7 +273,7 @@ def party_inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_detail(request: HttpRequest, notification_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     n = visible_or_404(selectors.notification, who, notification_id)
     context = _base(who)
     context.update(
@@ -287,7 +287,7 @@ def notification_detail(request: HttpRequest, notification_id: UUID) -> HttpResp
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, notification_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     n = visible_or_404(selectors.notification, who, notification_id)
     return act_and_redirect(
         request,
@@ -302,7 +302,7 @@ def acknowledge(request: HttpRequest, notification_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def acknowledge_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     batch = visible_or_404(selectors.batch, who, batch_id)
     return act_and_redirect(
         request,

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.analysis.linkage import estimates, policies, review, selectors
 from ulinzi.analysis.linkage.api import SUMMARY_FIELDS
 from ulinzi.common.problems import InvalidInput, NotAllowed, NotFound
@@ -24,7 +24,7 @@ from ulinzi.incidents import services as incident_services
 def index(request: HttpRequest) -> HttpResponse:
     """What linkage offers the reader: the review queue (coordinators) and documented vs
     estimated totals (coordinators and analysts), with the latest run."""
-    who = actor_for(request.user)
+    who = of_request(request)
     reviews, estimates_allowed = policies.can_review_any(who), policies.can_estimate(who)
     if not (reviews or estimates_allowed):
         return forbidden(request, _("Coordinators and analysts use linkage."))
@@ -40,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_review_any(who):
         return forbidden(request, _("Only coordinators review linkage pairs."))
     decided = request.GET.get("decided") == "1"
@@ -60,7 +60,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     try:
         pair = selectors.review_pair(who, pair_id)
     except NotAllowed:
@@ -82,7 +82,7 @@ def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, pair_id: int) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     try:
         pair = selectors.review_pair(who, pair_id)
         review.decide(
@@ -105,7 +105,7 @@ def decide(request: HttpRequest, pair_id: int) -> HttpResponse:
 @login_required
 def estimate_page(request: HttpRequest) -> HttpResponse:
     """Documented vs estimated for a stratum chosen in the form (the panel, full page)."""
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_estimate(who):
         return forbidden(request, _("Coordinators and analysts read estimates."))
     context: dict[str, Any] = {"query": request.GET}

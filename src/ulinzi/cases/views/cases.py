@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ulinzi.accounts.access import Actor, actor_for
+from ulinzi.accounts.access import Actor, of_request
 from ulinzi.accounts.twofactor import two_factor_required
 from ulinzi.cases import policies
 from ulinzi.cases.forms import CaseForm, ConsentForm, MeasureForm
@@ -38,7 +38,7 @@ from ulinzi.directory.models import ServiceKind
 
 @two_factor_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_use_cases(who):
         return forbidden(request, _("Your roles give no access to case files."))
     flagged = request.GET.get("flagged") == "1"
@@ -60,7 +60,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @two_factor_required
 def case_new(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.opening_orgs(who):
         return forbidden(request, _("Only case workers open case files."))
     form = CaseForm(request.POST or None)
@@ -86,7 +86,7 @@ def _case_page(
     """The case file; after a refused referral, ``refused`` holds the need, service and
     note that were chosen (kept in the form) and, when a referral consent for that
     organisation is what is missing, the consent form is opened for it."""
-    who = actor_for(request.user)
+    who = of_request(request)
     case = visible_or_404(selectors.read, who, case_id)
     refused = refused or {}
     need = refused.get("need") or request.GET.get("need") or (case.needs[0] if case.needs else None)
@@ -121,7 +121,7 @@ def _case_page(
 @two_factor_required
 def access_log(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """Who has seen this file: for the case worker to show the survivor."""
-    who = actor_for(request.user)
+    who = of_request(request)
     case = visible_or_404(selectors.get, who, case_id)
     return render(
         request, "cases/access_log.html", {"case": case, "events": selectors.access_log(who, case)}
@@ -131,7 +131,7 @@ def access_log(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @two_factor_required
 @require_POST
 def add_note(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     case = visible_or_404(selectors.get, who, case_id)
     return act_and_redirect(
         request,
@@ -145,7 +145,7 @@ def add_note(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @two_factor_required
 @require_POST
 def give_consent(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     case = visible_or_404(selectors.get, who, case_id)
     form = ConsentForm(request.POST)
     if not form.is_valid():
@@ -163,7 +163,7 @@ def give_consent(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @two_factor_required
 @require_POST
 def withdraw_consent(request: HttpRequest, case_id: UUID, consent_id: int) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     case = visible_or_404(selectors.get, who, case_id)
     found = case.consents.filter(pk=consent_id).first()
     if found is None:
@@ -180,7 +180,7 @@ def withdraw_consent(request: HttpRequest, case_id: UUID, consent_id: int) -> Ht
 @two_factor_required
 @require_POST
 def refer(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     case = visible_or_404(selectors.get, who, case_id)
     sent = attempt(
         request,
@@ -206,7 +206,7 @@ def refer(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @two_factor_required
 def assess(request: HttpRequest, case_id: UUID, code: str) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     case = visible_or_404(selectors.get, who, case_id)
     try:
         instrument = risk.current(code)
@@ -242,7 +242,7 @@ def assess(request: HttpRequest, case_id: UUID, code: str) -> HttpResponse:
 @two_factor_required
 @require_POST
 def add_measure(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     case = visible_or_404(selectors.get, who, case_id)
     form = MeasureForm(request.POST)
     if not form.is_valid():
@@ -258,7 +258,7 @@ def add_measure(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def _measure(request: HttpRequest, measure_id: int) -> ProtectiveMeasure:
-    who = actor_for(request.user)
+    who = of_request(request)
     found = ProtectiveMeasure.objects.select_related("case", "owner").filter(pk=measure_id).first()
     if found is None or not policies.can_update_measure(who, found):
         raise Http404
@@ -270,7 +270,7 @@ def _measure(request: HttpRequest, measure_id: int) -> ProtectiveMeasure:
 def measure_action(request: HttpRequest, measure_id: int) -> HttpResponse:
     """Change a measure's status, or record a violation of it."""
     found = _measure(request, measure_id)
-    who = actor_for(request.user)
+    who = of_request(request)
     if request.POST.get("violation"):
         attempt(
             request,

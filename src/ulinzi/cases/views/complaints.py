@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.accounts.models import Organisation
 from ulinzi.accounts.twofactor import two_factor_required
 from ulinzi.cases import policies
@@ -42,7 +42,7 @@ from ulinzi.vocab import registry
 
 @two_factor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.complaint_orgs(who):
         return forbidden(request, _("Only coordinators and investigators handle complaints."))
     if request.method == "POST":
@@ -78,7 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @two_factor_required
 def new(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.complaint_orgs(who):
         return forbidden(request, _("Only coordinators and investigators record complaints."))
     if request.method == "POST":
@@ -124,7 +124,7 @@ def detail(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
 def _detail(request: HttpRequest, complaint_id: UUID, kept: Kept | None = None) -> HttpResponse:
     """The complaint's file as it is now; ``kept``: what the user entered in a stale
     submit."""
-    who = actor_for(request.user)
+    who = of_request(request)
     complaint, subject = visible_or_404(selectors.read, who, complaint_id)
     return render(
         request,
@@ -151,7 +151,7 @@ def _detail(request: HttpRequest, complaint_id: UUID, kept: Kept | None = None) 
 @two_factor_required
 @require_POST
 def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     complaint = visible_or_404(selectors.get, who, complaint_id)
     p = request.POST
     action = p.get("action")
@@ -249,7 +249,7 @@ def act(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """The complaints the signed-in user made: stage and messages only."""
-    who = actor_for(request.user)
+    who = of_request(request)
     if request.method == "POST":
         if request.POST.get("reference"):
             found = selectors.mine(who).filter(reference=request.POST["reference"]).first()

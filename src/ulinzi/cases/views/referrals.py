@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.accounts.twofactor import two_factor_required
 from ulinzi.cases import policies
 from ulinzi.cases.models import MeasureStatus
@@ -23,7 +23,7 @@ from ulinzi.common.views import Again, Kept, act_and_redirect, forbidden, visibl
 
 @two_factor_required
 def referral_list(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_use_cases(who):
         return forbidden(request, _("Your roles give no access to referrals."))
     rows = selectors.listed(who)
@@ -44,7 +44,7 @@ def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
 
 def _detail(request: HttpRequest, referral_id: UUID, kept: Kept | None = None) -> HttpResponse:
     """The referral as it is now; ``kept``: what the user entered in a stale answer."""
-    who = actor_for(request.user)
+    who = of_request(request)
     referral, side = visible_or_404(selectors.get, who, referral_id)
     shared = selectors.shared_summary(who, referral) if side == selectors.RECEIVER else None
     return render(
@@ -57,7 +57,7 @@ def _detail(request: HttpRequest, referral_id: UUID, kept: Kept | None = None) -
 @two_factor_required
 @require_POST
 def referral_action(request: HttpRequest, referral_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     referral, side = visible_or_404(selectors.get, who, referral_id)
     if side != selectors.RECEIVER:
         return forbidden(request, _("Only the receiving organisation acts on this referral."))
@@ -117,7 +117,7 @@ def protocol_page(request: HttpRequest, kept: Kept | None = None) -> HttpRespons
     """The protocol page as it is now; ``kept``: the status the user chose for one
     measure (``kept["measure"]``) in a stale submit."""
     try:
-        rows = protocol.shared_measures(actor_for(request.user))
+        rows = protocol.shared_measures(of_request(request))
     except NotAllowed:
         return forbidden(request, _("Your roles give no access to protective measures."))
     return render(

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ulinzi.accounts.access import Actor, actor_for
+from ulinzi.accounts.access import Actor, of_request
 from ulinzi.common.problems import Conflict, InvalidInput, NotAllowed, NotFound
 from ulinzi.common.views import forbidden
 from ulinzi.intake.anonymous import ratelimit, selectors, services
@@ -103,7 +103,7 @@ def status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     stage = request.GET.get("stage") or None
     try:
         reports = list(selectors.queue(who, stage if stage in Stage.values else None)[:500])
@@ -118,14 +118,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _get(request: HttpRequest, report_id: UUID) -> AnonymousReport:
     try:
-        return selectors.get(actor_for(request.user), report_id)
+        return selectors.get(of_request(request), report_id)
     except (NotAllowed, NotFound) as exc:
         raise Http404(str(exc)) from exc
 
 
 @login_required
 def detail(request: HttpRequest, report_id: UUID) -> HttpResponse:
-    who = actor_for(request.user)
+    who = of_request(request)
     found = _get(request, report_id)
     services.handler_reads(actor=who, report=found)
     context: dict[str, Any] = {
@@ -151,7 +151,7 @@ def reply(request: HttpRequest, report_id: UUID) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         services.handler_replies(
-            actor=actor_for(request.user), report=found, body=form.cleaned_data["body"]
+            actor=of_request(request), report=found, body=form.cleaned_data["body"]
         )
         messages.success(request, _("Reply sent. The reporter sees it with their receipt."))
     else:
@@ -165,7 +165,7 @@ def change_stage(request: HttpRequest, report_id: UUID) -> HttpResponse:
     found = _get(request, report_id)
     try:
         services.change_stage(
-            actor=actor_for(request.user), report=found, stage=request.POST.get("stage", "")
+            actor=of_request(request), report=found, stage=request.POST.get("stage", "")
         )
     except InvalidInput as exc:
         messages.error(request, str(exc))
@@ -179,7 +179,7 @@ def change_stage(request: HttpRequest, report_id: UUID) -> HttpResponse:
 def to_incident(request: HttpRequest, report_id: UUID) -> HttpResponse:
     found = _get(request, report_id)
     try:
-        incident, created = services.to_incident(actor=actor_for(request.user), report=found)
+        incident, created = services.to_incident(actor=of_request(request), report=found)
     except (InvalidInput, NotAllowed) as exc:
         messages.error(request, str(exc))
         return redirect("anonymous:detail", report_id=found.pk)

@@ -22,7 +22,7 @@ from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ulinzi.accounts.access import actor_for
+from ulinzi.accounts.access import of_request
 from ulinzi.accounts.models import Organisation
 from ulinzi.common.problems import InvalidInput, NotAllowed
 from ulinzi.common.views import forbidden
@@ -47,7 +47,7 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 
 
 def _context(request: HttpRequest) -> dict[str, object]:
-    who = actor_for(request.user)
+    who = of_request(request)
     orgs = list(
         Organisation.objects.filter(pk__in=incident_policies.creatable_orgs(who)).order_by("code")
     )
@@ -87,7 +87,7 @@ def _context(request: HttpRequest) -> dict[str, object]:
 def form(request: HttpRequest) -> HttpResponse:
     """The form. With JavaScript it submits through the API (or the device's outbox);
     without, this view records the incident from the posted form."""
-    who = actor_for(request.user)
+    who = of_request(request)
     if not policies.can_report(who):
         return _forbidden(request)
     context = _context(request)
@@ -174,7 +174,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def xlsform_download(request: HttpRequest) -> HttpResponse:
-    if not policies.can_download_xlsform(actor_for(request.user)):
+    if not policies.can_download_xlsform(of_request(request)):
         return _forbidden(request)
     response = HttpResponse(
         xlsform.build(),
