@@ -29,6 +29,8 @@ def test_history_actions_and_reasons_are_words(language: str) -> None:
     with translation.override(language):
         for action in ("imported", "linked", "unlinked"):
             assert filters.history_action(action) != action
+        for field in ("imported", "row", "raw_source", "canonical"):  # an import's first line
+            assert filters.field_label(field) != field
         for marker in ("(previous source row)", "(previous version kept)"):
             assert filters.change_value(marker, "raw_source") != marker
         reason = filters.history_reason("re-import, row 12")

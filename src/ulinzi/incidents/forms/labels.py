@@ -43,6 +43,7 @@ def field_labels() -> dict[str, str]:
     labels["source_id"] = str(_("Source record id"))
     labels["status"] = str(_("Status"))
     labels["imported"] = str(_("Imported from"))
+    labels["row"] = str(_("Row"))
     labels["raw_source"] = str(_("Source row"))
     labels["canonical"] = str(_("Same incident as"))
     labels["sources"] = str(_("Independent sources"))
