@@ -1,5 +1,6 @@
 """Which organisation an actor acts for when recording something: one definition for
-incidents, case files and complaints."""
+incidents, case files, complaints, directory services, alerts, subscriptions and
+deconfliction registrations."""
 
 from __future__ import annotations
 
@@ -12,16 +13,17 @@ from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 def choose(allowed: Collection[int], code: str | None, *, refusal: str) -> Organisation:
     """The organisation ``code`` names among the ``allowed`` ids, or the only one allowed.
 
-    :class:`NotAllowed` (``refusal``) when none is allowed; :class:`InvalidInput` on the
-    field ``organisation`` when ``code`` names one not allowed, or names none and several are.
+    :class:`InvalidInput` on the field ``organisation`` when ``code`` names one not
+    allowed, or names none and several are; :class:`NotAllowed` (``refusal``) when
+    ``code`` names none and none is allowed.
     """
-    if not allowed:
-        raise NotAllowed(refusal)
     if code:
         org = Organisation.objects.filter(code=code, pk__in=list(allowed)).first()
         if org is None:
             raise InvalidInput([FieldProblem.of("organisation", "organisation_not_yours", code)])
         return org
+    if not allowed:
+        raise NotAllowed(refusal)
     if len(allowed) > 1:
         raise InvalidInput([FieldProblem.of("organisation", "organisation_which")])
     return Organisation.objects.get(pk=next(iter(allowed)))

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ulinzi.accounts import organisation_choice
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.alerts import delivery as fanout
@@ -29,21 +30,6 @@ from ulinzi.alerts.validation import clean_alert, clean_subscription
 from ulinzi.audit import services as audit
 from ulinzi.common import versioning
 from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed, NotFound
-
-
-def _pick_org(actor: Actor, allowed: set[int], code: str | None, field: str) -> Organisation:
-    if code:
-        org = Organisation.objects.filter(code=code).first()
-        if org is None or org.pk not in allowed:
-            raise InvalidInput(
-                [FieldProblem(field, _("you cannot act for this organisation"), code)]
-            )
-        return org
-    if len(allowed) != 1:
-        raise InvalidInput(
-            [FieldProblem(field, _("say which organisation (you belong to several)"))]
-        )
-    return Organisation.objects.get(pk=next(iter(allowed)))
 
 
 def _linked_incident(actor: Actor, incident_id: Any) -> Any:
@@ -70,7 +56,11 @@ def raise_alert(
     if not policies.can_raise(actor):
         raise NotAllowed(_("only monitors and coordinators raise alerts"))
     now = now or timezone.now()
-    org = _pick_org(actor, policies.raising_orgs(actor), organisation, "organisation")
+    org = organisation_choice.choose(
+        policies.raising_orgs(actor),
+        organisation,
+        refusal=_("only monitors and coordinators raise alerts"),
+    )
     fields = clean_alert(data, now=now)
     incident = _linked_incident(actor, data.get("incident"))
     with transaction.atomic():
@@ -156,7 +146,11 @@ def create_subscription(
     fields = clean_subscription(data)
     sub = Subscription(created_by=actor.user)
     if organisation:
-        org = _pick_org(actor, policies.subscription_orgs(actor), organisation, "organisation")
+        org = organisation_choice.choose(
+            policies.subscription_orgs(actor),
+            organisation,
+            refusal=_("you cannot act for this organisation"),
+        )
         if org.kind == Organisation.Kind.PARTY:
             raise InvalidInput(
                 [FieldProblem("organisation", _("parties to a conflict do not receive alerts"))]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ulinzi.accounts import organisation_choice
 from ulinzi.accounts.access import Actor
 from ulinzi.accounts.models import Organisation
 from ulinzi.alerts.deconfliction import conf, policies
@@ -21,28 +22,18 @@ from ulinzi.common.problems import FieldProblem, InvalidInput, NotAllowed
 
 
 def _own_org(actor: Actor, code: str | None) -> Organisation:
-    allowed = policies.registering_orgs(actor)
-    orgs = Organisation.objects.filter(pk__in=allowed).exclude(kind=Organisation.Kind.PARTY)
-    if code:
-        org = orgs.filter(code=code).first()
-        if org is None:
-            raise InvalidInput(
-                [FieldProblem("organisation", _("you cannot register for this organisation"), code)]
-            )
-        return org
-    found = list(orgs[:2])
-    if not found:
-        raise NotAllowed(
-            _(
-                "only humanitarian organisations' admins, coordinators and monitors "
-                "register sites and movements"
-            )
-        )
-    if len(found) > 1:
-        raise InvalidInput(
-            [FieldProblem("organisation", _("say which organisation (you belong to several)"))]
-        )
-    return found[0]
+    """The humanitarian organisation the actor registers for (never a party)."""
+    humanitarian = Organisation.objects.filter(pk__in=policies.registering_orgs(actor)).exclude(
+        kind=Organisation.Kind.PARTY
+    )
+    return organisation_choice.choose(
+        set(humanitarian.values_list("pk", flat=True)),
+        code,
+        refusal=_(
+            "only humanitarian organisations' admins, coordinators and monitors "
+            "register sites and movements"
+        ),
+    )
 
 
 def _cell_for(org: Organisation) -> Organisation:
