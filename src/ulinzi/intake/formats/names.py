@@ -45,7 +45,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "violation", "type of attack", "type of sv",
     ),
     "domain": ("domain", "sector", "sector affected", "sectors affected"),
-    "cause": ("cause", "context"),
+    "cause": ("cause", "context", "sv context", "sexual violence context"),
     "certainty": ("certainty", "certainty level"),
     "facility_type": ("facility type", "type of facility"),
     "resources": ("resources", "resources affected", "health care resources affected"),
