@@ -41,3 +41,5 @@ def test_crsv_reports_are_imported_once_and_filtered_by_cause(org: Any, capsys: 
     assert stored.count() == rows and set(stored.values_list("domain", flat=True)) == {"gbv"}
     conflict = apply_filters(stored, IncidentFilters(domain="gbv", cause="armed_conflict"))
     assert {i.event_id or i.source_id for i in conflict} == crsv
+    # The publisher's other contexts are its reports it does not class as CRSV.
+    assert set(stored.exclude(pk__in=conflict).values_list("cause", flat=True)) == {"other"}
