@@ -13,9 +13,20 @@ import pytest
 
 from ulinzi.accounts.models import Organisation
 from ulinzi.alerts.models import Subscription
-from ulinzi.demo.organisations import demo_password
+from ulinzi.web.tests.browsing import signed_in
 
 pytestmark = pytest.mark.e2e
+
+
+def _pick_area(page: Any, typed: str, suggested: str, chosen: str) -> None:
+    """Ukraine from the country list; ``typed`` into the area box until a suggestion
+    meets the JavaScript test ``suggested`` (on ``o``); then the area ``chosen``."""
+    page.select_option("#area_country", label="Ukraine")
+    page.locator("#area").press_sequentially(typed)
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('#area-areas option')].some(o => {suggested})"
+    )
+    page.fill("#area", chosen)
 
 
 def test_areas_are_chosen_by_name_on_subscriptions_and_the_pathway(
@@ -26,26 +37,11 @@ def test_areas_are_chosen_by_name_on_subscriptions_and_the_pathway(
     demo.load()
     make_incident(country="UKR", admin1_name="Odeska", admin1_pcode="UA51")
     context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "coordinator")
-    page.fill("input[name=password]", demo_password())
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    page, errors = signed_in(context, live_server.url, "coordinator")
 
     page.goto(f"{live_server.url}/alerts/subscriptions/")
     page.fill("#name", "Odesa field office")
-    page.select_option("#area_country", label="Ukraine")
-    page.locator("#area").press_sequentially("ode")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('#area-areas option')]"
-        ".some(o => o.label === 'Odeska · UA51 · UKR')"
-    )
-    page.fill("#area", "Odeska")
+    _pick_area(page, "ode", "o.label === 'Odeska · UA51 · UKR'", "Odeska")
     with page.expect_navigation():
         page.click("form.incident-form button[type=submit]")
     row = page.locator("table tbody tr", has_text="Odesa field office")
@@ -54,13 +50,7 @@ def test_areas_are_chosen_by_name_on_subscriptions_and_the_pathway(
 
     page.goto(f"{live_server.url}/directory/")
     page.select_option("select[name=need]", "safety_shelter")
-    page.select_option("#area_country", label="Ukraine")
-    page.locator("#area").press_sequentially("Kharkivska obl")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('#area-areas option')]"
-        ".some(o => o.value === 'Kharkivska oblast')"
-    )
-    page.fill("#area", "Kharkivska oblast")
+    _pick_area(page, "Kharkivska obl", "o.value === 'Kharkivska oblast'", "Kharkivska oblast")
     with page.expect_navigation():
         page.click("form.filters button[type=submit]")
     assert "area_country=UKR" in page.url

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ulinzi.accounts.models import Organisation
-from ulinzi.demo.organisations import demo_password
+from ulinzi.web.tests.browsing import signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -34,16 +34,7 @@ def test_a_click_on_the_map_fills_the_point(
             r.abort()
 
     context.route("**/*", route)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "coordinator")
-    page.fill("input[name=password]", demo_password())
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    page, errors = signed_in(context, live_server.url, "coordinator")
 
     for path in FORMS:
         response = page.goto(f"{live_server.url}{path}")
@@ -77,15 +68,7 @@ def test_the_province_field_suggests_areas_and_fills_the_pcode(
     make_incident(country="UKR", admin1_name="Kharkivska", admin1_pcode="UA63")
     make_incident(country="SDN", admin1_name="Khartoum", admin1_pcode="SD01")
     context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "monitor")
-    page.fill("input[name=password]", demo_password())
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    page, errors = signed_in(context, live_server.url, "monitor")
     page.goto(f"{live_server.url}/incidents/new/")
     page.select_option("#id_country", "UKR")
     page.locator("#id_admin1_name").press_sequentially("khar")
